@@ -1,0 +1,66 @@
+// Header rules of a reverse proxy, after RFC 9110 §7.6.1 (hop-by-hop fields).
+
+// Fields that describe one connection and never travel further. Proxy-*
+// fields and Keep-Alive predate RFC 9110 but are still sent and still
+// hop-by-hop (RFC 2616 §13.5.1; Proxy-Connection is a common extension).
+const HOP_BY_HOP = [
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+];
+
+/** Removes hop-by-hop fields, including the ones `Connection` names. */
+export function stripHopByHop(headers: Headers): void {
+  const connection = headers.get("connection");
+  if (connection !== null) {
+    for (const name of connection.split(",")) {
+      const field = name.trim();
+      // A field name is a token; anything else is not a name to act on.
+      if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(field)) headers.delete(field);
+    }
+  }
+  for (const name of HOP_BY_HOP) headers.delete(name);
+}
+
+/** Where the client reached the gateway, for the X-Forwarded-* fields. */
+export interface Forwarded {
+  readonly for?: string;
+  readonly host: string;
+  readonly proto: string;
+}
+
+/**
+ * Builds the upstream request's fields: the client's minus hop-by-hop ones
+ * and the key; Host left to the client (it follows the target URL); and the
+ * de-facto X-Forwarded-* fields. X-Forwarded-For is appended to, as every
+ * proxy in a chain does; -Host and -Proto are set, since only this hop knows
+ * what the client asked for.
+ */
+export function upstreamHeaders(
+  incoming: Headers,
+  keyHeader: string,
+  hasBody: boolean,
+  forwarded: Forwarded,
+): Headers {
+  const headers = new Headers(incoming);
+  stripHopByHop(headers);
+  headers.delete(keyHeader);
+  headers.delete("host");
+  // The gateway's server already answered 100-continue; Node's fetch
+  // refuses the field outright.
+  headers.delete("expect");
+  if (!hasBody) headers.delete("content-length");
+  if (forwarded.for !== undefined) {
+    const chain = headers.get("x-forwarded-for");
+    headers.set("x-forwarded-for", chain ? `${chain}, ${forwarded.for}` : forwarded.for);
+  }
+  headers.set("x-forwarded-host", forwarded.host);
+  headers.set("x-forwarded-proto", forwarded.proto);
+  return headers;
+}
