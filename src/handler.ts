@@ -13,8 +13,9 @@ async function handle(request: Request, config: Config, client?: ClientInfo): Pr
   // in-process case where a caller built the Headers itself. Two header lines
   // arrive joined by ", " and are compared as one value, which no configured
   // key can equal: secrets never contain a comma.
+  const keys = await config.keys; // rejects on a bad key list: 500 for everyone
   const presented = request.headers.get(config.header)?.trim();
-  const keyId = presented ? await verifyKey(presented, await config.keys) : undefined;
+  const keyId = presented ? await verifyKey(presented, keys) : undefined;
   if (keyId === undefined) return denyResponse();
   if (UNSENDABLE.has(request.method.toUpperCase())) return methodNotAllowed();
   return forward(request, config, client);

@@ -1,0 +1,103 @@
+// How to start each shim over HTTP, and the checks only a whole process shows.
+import type { ChildProcess } from "node:child_process";
+import { httpSend, text } from "./_client.ts";
+import { BAD_ENVS } from "./cases/config.ts";
+import { KEY, testEnv } from "./_fixtures.ts";
+import { RUNTIMES, run, start, stop, untilServing } from "./_spawn.ts";
+import { closedPort } from "./_runtime.ts";
+import assert from "node:assert/strict";
+
+export interface Shim {
+  readonly name: string;
+  /** Refuses to start on bad config; false where config arrives per request (Workers). */
+  readonly refusesToStart: boolean;
+  command(port: number): [string, string[]];
+}
+
+const deno = RUNTIMES.deno;
+const DENO_PERMISSIONS = ["--allow-net", "--allow-env"];
+
+export const SHIMS: Shim[] = [
+  { name: "node", refusesToStart: true, command: () => [RUNTIMES.node, ["dist/node.mjs"]] },
+  { name: "node24", refusesToStart: true, command: () => [RUNTIMES.node24, ["dist/node.mjs"]] },
+  { name: "deno", refusesToStart: true, command: () => [deno, ["run", ...DENO_PERMISSIONS, "shims/deno.ts"]] },
+  {
+    name: "deno-serve",
+    refusesToStart: true,
+    command: (port) => [deno, ["serve", ...DENO_PERMISSIONS, "--host", "127.0.0.1", "--port", String(port), "shims/deno_serve.ts"]],
+  },
+  { name: "bun", refusesToStart: true, command: () => [RUNTIMES.bun, ["shims/bun.ts"]] },
+  {
+    name: "workerd",
+    refusesToStart: false,
+    // Wrangler needs Node 22+: run it on the Node 24 that npm installed.
+    command: (port) => [RUNTIMES.node24, [
+      RUNTIMES.wrangler,
+      "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false",
+    ]],
+  },
+];
+
+export interface Running {
+  readonly port: number;
+  readonly child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `shim` with `env` on a free port and waits until it serves. */
+export async function launch(shim: Shim, env: Record<string, string>): Promise<Running> {
+  const port = await closedPort();
+  const [command, args] = shim.command(port);
+  const child = start(command, args, { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const serving = await untilServing(port, child);
+  const running = { port, child, output: () => output, stop: () => stop(child) };
+  if (!serving) {
+    await running.stop();
+    throw new Error(`${shim.name} did not start: ${output.trim().slice(-400) || "(no output)"}`);
+  }
+  return running;
+}
+
+/** A shim refuses each bad env by name (or, on Workers, fails every request closed). */
+export async function checkStartupRefusal(shim: Shim): Promise<void> {
+  const envs = shim.refusesToStart ? BAD_ENVS.slice(0, 10) : BAD_ENVS.slice(2, 3);
+  await Promise.all(envs.map(async ([env, message]) => {
+    const full = { UPSTREAM_URL: "", PSK_KEYS: "", ...env };
+    if (!shim.refusesToStart) return checkFailsClosed(shim, full, message);
+    const port = await closedPort();
+    const [command, args] = shim.command(port);
+    const result = await run(command, args, { env: { ...full, PORT: String(port), HOSTNAME: "127.0.0.1" }, timeoutMs: 20_000 });
+    assert.notEqual(result.code, 0, `started with ${JSON.stringify(Object.keys(env))}`);
+    assert.match(result.stderr, message);
+    assert.ok(!(result.stdout + result.stderr).includes(KEY), "the output holds the secret");
+  }));
+}
+
+async function checkFailsClosed(shim: Shim, env: Record<string, string>, message: RegExp) {
+  const running = await launch(shim, env);
+  try {
+    const response = await httpSend(running.port, { target: "/", headers: [["X-Custom-PSK", KEY]] });
+    assert.equal(response.status, 500);
+    assert.equal(text(response.body), "Internal Server Error");
+    assert.match(running.output(), message);
+  } finally {
+    await running.stop();
+  }
+}
+
+/** The shim reads PSK_HEADER: the key is taken from the configured header only. */
+export async function checkCustomHeader(shim: Shim, upstream: string): Promise<void> {
+  const running = await launch(shim, { ...testEnv(upstream), PSK_HEADER: "X-Api-Key" });
+  try {
+    const allowed = await httpSend(running.port, { target: "/", headers: [["X-Api-Key", KEY]] });
+    assert.equal(allowed.status, 200);
+    const denied = await httpSend(running.port, { target: "/", headers: [["X-Custom-PSK", KEY]] });
+    assert.equal(denied.status, 403);
+  } finally {
+    await running.stop();
+  }
+}

@@ -1,0 +1,62 @@
+// Checks that need no gateway: portability, format, lint, types, docs, publish.
+import { readdirSync, readFileSync } from "node:fs";
+import type { Result } from "./_harness.ts";
+import { RUNTIMES, run } from "./_spawn.ts";
+
+// Anything that ties code to one runtime. Portable code may use Web APIs only.
+const RUNTIME_REFERENCE = [
+  /\b(Deno|Bun|process|Buffer|require)\s*[.(]/,
+  /\bglobalThis\s*\.\s*(Deno|Bun|process|Buffer)\b/,
+  /\bfrom\s+["'](node:|bun|cloudflare:|@cloudflare\/|npm:|jsr:)/,
+  /\bimport\s*\(\s*["'](node:|bun|cloudflare:)/,
+  /\b__dirname\b|\b__filename\b/,
+];
+
+/** Lines of `source` (comments excluded) that reference a runtime. */
+export function findRuntimeReferences(source: string): string[] {
+  return source.split("\n")
+    .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line))
+    .filter((line) => RUNTIME_REFERENCE.some((pattern) => pattern.test(line)));
+}
+
+/** The portable files: the library entry and everything under src/. */
+export function portableFiles(): string[] {
+  const src = readdirSync("src", { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => `src/${file}`);
+  return ["mod.ts", ...src];
+}
+
+function portability(): Result {
+  const offenders = portableFiles().flatMap((file) =>
+    findRuntimeReferences(readFileSync(file, "utf8")).map((line) => `${file}: ${line.trim()}`)
+  );
+  // The check must be able to fail: it has to catch these.
+  const samples = ['import http from "node:http";', "const env = Deno.env.toObject();", "Bun.serve({})", "process.exit(1)"];
+  const blind = samples.filter((sample) => findRuntimeReferences(sample).length === 0);
+  const error = [...offenders, ...blind.map((s) => `detector misses: ${s}`)].join("\n");
+  return { target: "static", id: "portable", title: "portable code references no runtime", ok: error === "", ms: 0, error: error || undefined };
+}
+
+function command(id: string, title: string, bin: string, args: string[]): () => Promise<Result> {
+  return async () => {
+    const t0 = Date.now();
+    const done = await run(bin, args, { timeoutMs: 180_000 });
+    const ok = done.code === 0;
+    const error = ok ? undefined : (done.stderr + done.stdout).trim().slice(-1500);
+    return { target: "static", id, title, ok, ms: Date.now() - t0, error };
+  };
+}
+
+const deno = RUNTIMES.deno;
+
+export const STATIC_CHECKS: (() => Promise<Result> | Result)[] = [
+  portability,
+  command("fmt", "deno fmt --check", deno, ["fmt", "--check"]),
+  command("lint", "deno lint", deno, ["lint"]),
+  command("types-portable", "portable code type-checks against DOM + ESNext only", RUNTIMES.tsc, ["-p", "tsconfig.json"]),
+  command("types-shims", "shims and tests type-check", deno, ["check", "shims/deno.ts", "shims/deno_serve.ts", "shims/node.ts", "tests/"]),
+  command("doc-lint", "deno doc --lint", deno, ["doc", "--lint", "mod.ts"]),
+  command("doc-tests", "JSDoc examples run (deno test --doc)", deno, ["test", "--doc", "--allow-net", "mod.ts", "src/"]),
+  command("publish", "deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]),
+];

@@ -1,0 +1,116 @@
+// Configuration: every mistake is refused by name, and fails closed. These
+// run in-process on each runtime; the shims' refusal to start is checked by
+// the runner against each one.
+import { ConfigError, createHandler, handler } from "../../mod.ts";
+import { gatewayFromEnv } from "../../src/handler.ts";
+import type { Case } from "../_fixtures.ts";
+import { KEY } from "../_fixtures.ts";
+import { text } from "../_client.ts";
+import { assert, assertDenied, settle } from "./_assert.ts";
+
+const GOOD = { UPSTREAM_URL: "http://127.0.0.1:9/", PSK_KEYS: `a:${KEY}` };
+
+/** Bad envs, what the message must say, and a secret it must not. */
+export const BAD_ENVS: [Record<string, string>, RegExp][] = [
+  [{ UPSTREAM_URL: GOOD.UPSTREAM_URL }, /"PSK_KEYS" is not set/],
+  [{ PSK_KEYS: GOOD.PSK_KEYS }, /"UPSTREAM_URL" is not set/],
+  [{ ...GOOD, PSK_KEYS: `a:${KEY},${KEY}` }, /"PSK_KEYS": entry 2 has no ":"/],
+  [{ ...GOOD, PSK_KEYS: `a:${KEY},,b:x` }, /"PSK_KEYS": entry 2 is empty/],
+  [{ ...GOOD, PSK_KEYS: `a:${KEY},a:other-${KEY}` }, /"PSK_KEYS": entry 2 repeats the id "a"/],
+  [{ ...GOOD, PSK_KEYS: "a:sha256:abc" }, /"PSK_KEYS": entry 1: "sha256:" must be followed by 64 hex digits/],
+  [{ ...GOOD, PSK_KEYS: `a b:${KEY}` }, /"PSK_KEYS": entry 1 has an invalid id/],
+  [{ ...GOOD, PSK_KEYS: "a:" }, /"PSK_KEYS": entry 1: the secret must be/],
+  [{ ...GOOD, UPSTREAM_URL: "ftp://127.0.0.1/" }, /"UPSTREAM_URL" must use http or https/],
+  [{ ...GOOD, UPSTREAM_URL: `http://u:${KEY}@127.0.0.1/` }, /"UPSTREAM_URL" must not contain credentials/],
+  [{ ...GOOD, UPSTREAM_URL: "127.0.0.1:9000" }, /"UPSTREAM_URL" (is not an absolute URL|must use http)/],
+  [{ ...GOOD, UPSTREAM_URL: "http://127.0.0.1/?a=1" }, /"UPSTREAM_URL" must not have a query/],
+  [{ ...GOOD, PSK_HEADER: "X Bad" }, /"PSK_HEADER" is not a valid header name/],
+  [{ ...GOOD, PSK_HEADER: "Host" }, /"PSK_HEADER" cannot be "host"/],
+  [{ ...GOOD, UPSTREAM_TIMEOUT_MS: "soon" }, /"UPSTREAM_TIMEOUT_MS" must be a whole number/],
+  [{ ...GOOD, UPSTREAM_TIMEOUT_MS: "0" }, /"UPSTREAM_TIMEOUT_MS" must be a whole number of milliseconds/],
+];
+
+export const configCases: Case[] = [
+  {
+    id: "config-refused",
+    title: "each bad env is refused with a message naming the variable, never the secret",
+    run: async () => {
+      for (const [env, message] of BAD_ENVS) {
+        assert.throws(() => gatewayFromEnv(env), (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          assert.ok(!error.message.includes(KEY), "the message holds the secret");
+          return true;
+        });
+      }
+    },
+  },
+  {
+    id: "config-same-secret",
+    title: "two ids with the same secret, one of them hashed, are refused once hashed",
+    run: async () => {
+      const digest = Array.from(
+        new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(KEY))),
+        (b) => b.toString(16).padStart(2, "0"),
+      ).join("");
+      const gateway = gatewayFromEnv({ ...GOOD, PSK_KEYS: `a:${KEY},b:sha256:${digest}` });
+      await assert.rejects(gateway.ready, /keys "a" and "b" have the same secret/);
+      assert.equal((await gateway(new Request("http://gw.test/"))).status, 500);
+    },
+  },
+  {
+    id: "config-fail-closed",
+    title: "the env handler answers a bad env with a generic 500 and contacts nobody",
+    run: async (t) => {
+      const before = t.upstream.seen.length;
+      const env = { UPSTREAM_URL: t.upstream.origin, PSK_KEYS: `a:${KEY},broken` };
+      const errors: unknown[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+      try {
+        const request = new Request("http://gw.test/", { headers: { "x-custom-psk": KEY } });
+        const response = await handler(request, env);
+        assert.equal(response.status, 500);
+        assert.equal(await response.text(), "Internal Server Error");
+      } finally {
+        console.error = original;
+      }
+      await settle();
+      assert.equal(t.upstream.seen.length, before);
+      assert.match(String(errors[0]), /"PSK_KEYS": entry 2 has no ":"/);
+    },
+  },
+  {
+    id: "config-options",
+    title: "createHandler names options, takes KeySpec lists and a custom header",
+    run: async (t) => {
+      assert.throws(() => createHandler({ keys: `a:${KEY}` }), /"upstream" is not set/);
+      assert.throws(() => createHandler({ upstream: t.upstream.origin, keys: [] }), /"keys" has no keys/);
+      const gateway = createHandler({
+        upstream: `${t.upstream.origin}/base`,
+        keys: [{ id: "a", secret: KEY }],
+        header: "X-Api-Key",
+      });
+      const before = t.upstream.seen.length;
+      const denied = await gateway(new Request("http://gw.test/", { headers: { "x-custom-psk": KEY } }));
+      assertDenied({ status: denied.status, headers: [], body: new Uint8Array(await denied.arrayBuffer()), complete: true });
+      const allowed = await gateway(new Request("http://gw.test/c", { headers: { "X-API-KEY": KEY } }));
+      assert.equal(allowed.status, 200);
+      assert.equal(text(new Uint8Array(await allowed.arrayBuffer())), "ok");
+      assert.equal(t.upstream.seen.length, before + 1);
+      assert.equal(t.upstream.header(t.upstream.seen[before], "x-api-key"), undefined);
+    },
+  },
+  {
+    id: "route-mode",
+    title: "route mode forwards to the request's own URL; elsewhere no UPSTREAM_URL is an error",
+    run: async (t) => {
+      const gateway = createHandler({ keys: `a:${KEY}`, routeMode: true });
+      const before = t.upstream.seen.length;
+      const request = new Request(`${t.upstream.origin}/routed?q=1`, { headers: { "x-custom-psk": KEY } });
+      assert.equal((await gateway(request)).status, 200);
+      assert.equal(t.upstream.seen[before]?.path, "/routed?q=1");
+      assert.throws(() => gatewayFromEnv({ PSK_KEYS: `a:${KEY}` }), /"UPSTREAM_URL" is not set/);
+    },
+  },
+];

@@ -1,0 +1,134 @@
+// Header hygiene (cases H1-H5) and where requests go (T1-T2).
+import type { Case } from "../_fixtures.ts";
+import { headerAll } from "../_client.ts";
+import { KEY } from "../_fixtures.ts";
+import { assert, blocked, keyed, responseHeader, seenHeader, settle, through } from "./_assert.ts";
+
+export const headerCases: Case[] = [
+  {
+    id: "H1",
+    title: "hop-by-hop fields, and those Connection names, stop at the gateway both ways",
+    run: async (t) => {
+      const { response, seen } = await through(t, keyed({
+        target: "/hop",
+        headers: [
+          ["Connection", "keep-alive, X-Hop"],
+          ["X-Hop", "1"],
+          ["Keep-Alive", "timeout=5"],
+          ["TE", "trailers"],
+          ["Proxy-Authorization", "Basic Zm9vOmJhcg=="],
+          ["Proxy-Connection", "keep-alive"],
+          ["Upgrade", "h2c"],
+          ["X-Trace", "7"],
+        ],
+      }));
+      assert.equal(seenHeader(seen, "x-trace"), "7");
+      for (const name of ["x-hop", "keep-alive", "te", "proxy-authorization", "proxy-connection", "upgrade"]) {
+        assert.equal(seenHeader(seen, name), undefined, `U got ${name}`);
+      }
+      assert.doesNotMatch(seenHeader(seen, "connection") ?? "", /x-hop|upgrade/i);
+      assert.equal(response.status, 200);
+      assert.equal(responseHeader(response, "x-up"), "ok");
+      assert.equal(responseHeader(response, "x-internal"), undefined, "client got X-Internal");
+      assert.equal(responseHeader(response, "proxy-authenticate"), undefined, "client got Proxy-Authenticate");
+      // The gateway's server may send its own Keep-Alive for its own connection.
+      assert.notEqual(responseHeader(response, "keep-alive"), "timeout=77, max=9", "client got U's Keep-Alive");
+    },
+  },
+  {
+    id: "H2",
+    title: "a plain GET that asks for a WebSocket upgrade still gets U's answer",
+    run: async (t) => {
+      const { response, seen } = await through(t, keyed({
+        target: "/h2",
+        headers: [["Connection", "Upgrade"], ["Upgrade", "websocket"]],
+      }));
+      assert.equal(response.status, 200);
+      assert.equal(seenHeader(seen, "upgrade"), undefined);
+    },
+  },
+  {
+    id: "H3",
+    title: "the key in a lower-case header name: 200, and stripped in every casing",
+    run: async (t) => {
+      const { response } = await through(t, { target: "/h3", headers: [["x-custom-psk", KEY]] });
+      assert.equal(response.status, 200);
+    },
+  },
+  {
+    id: "H4",
+    title: "two Set-Cookie lines, one with an Expires comma, arrive byte-identical and in order",
+    run: async (t) => {
+      const { response } = await through(t, keyed({ target: "/cookies" }));
+      assert.deepEqual(headerAll(response, "set-cookie"), [
+        "a=1; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly",
+        "b=2; Path=/; Secure",
+      ]);
+    },
+  },
+  {
+    id: "H5",
+    title: "U gets its own authority as Host; the client's travels as X-Forwarded-Host",
+    run: async (t) => {
+      const { seen } = await through(t, keyed({ target: "/h5", headers: [["Host", "gw.example"]] }));
+      assert.equal(seenHeader(seen, "host"), `127.0.0.1:${t.upstream.port}`);
+      assert.equal(seenHeader(seen, "x-forwarded-host"), "gw.example");
+    },
+  },
+  {
+    id: "XFF",
+    title: "X-Forwarded-For is appended to, X-Forwarded-Proto set",
+    run: async (t) => {
+      const { seen } = await through(t, keyed({ target: "/xff", headers: [["X-Forwarded-For", "203.0.113.9"]] }));
+      const chain = seenHeader(seen, "x-forwarded-for") ?? "";
+      assert.match(chain, t.kind === "http" ? /^203\.0\.113\.9, (127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/ : /^203\.0\.113\.9/);
+      assert.equal(seenHeader(seen, "x-forwarded-proto"), "http");
+    },
+  },
+  {
+    id: "T1",
+    title: "an absolute-form request line or a //host path never picks the destination",
+    run: async (t) => {
+      for (const target of [`http://127.0.0.1:${t.sentinelPort}/x?y=1`, `//127.0.0.1:${t.sentinelPort}/x?y=1`]) {
+        const before = t.upstream.seen.length;
+        const response = await t.send(keyed({ target }));
+        await settle();
+        assert.equal(t.sentinelHits(), 0, "the other port was contacted");
+        if (response.status === 400) continue;
+        const seen = t.upstream.seen.slice(before);
+        assert.equal(seen.length, 1);
+        assert.match(seen[0].path, /^\/base\/(\/127\.0\.0\.1:\d+\/)?x\?y=1$/);
+      }
+    },
+  },
+  {
+    id: "T2",
+    title: "the upstream's base path is kept: /a/b?c=d reaches U as /base/a/b?c=d",
+    run: async (t) => {
+      const { seen } = await through(t, keyed({ target: "/a/b?c=d" }));
+      assert.equal(seen.path, "/base/a/b?c=d");
+    },
+  },
+  {
+    id: "T3",
+    title: "dot segments, plain or percent-encoded, cannot climb out of the base path",
+    run: async (t) => {
+      for (const target of ["/../../etc/passwd", "/%2e%2e/%2E%2E/x", "/a/./../../b"]) {
+        const before = t.upstream.seen.length;
+        const response = await t.send(keyed({ target }));
+        if (response.status === 400) continue;
+        const seen = t.upstream.seen.slice(before);
+        assert.equal(seen.length, 1);
+        assert.match(seen[0].path, /^\/base\//, `U got ${seen[0].path}`);
+      }
+    },
+  },
+  {
+    id: "deny-header-only",
+    title: "a keyless request with a body is denied before any of it reaches U",
+    run: async (t) => {
+      const response = await blocked(t, { method: "POST", target: "/x", body: new Uint8Array(1024) });
+      assert.equal(response.status, 403);
+    },
+  },
+];

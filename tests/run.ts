@@ -1,0 +1,125 @@
+// `npm test`: static checks, the shared cases in-process on every runtime,
+// and over HTTP against every shim; then the runtime × case matrix.
+import { gatewayCases } from "./cases/mod.ts";
+import { httpSend } from "./_client.ts";
+import { BASE_PATH, type Target, testEnv } from "./_fixtures.ts";
+import { printMatrix } from "./_matrix.ts";
+import { RESULT_PREFIX, type Result, runCases } from "./_harness.ts";
+import { STATIC_CHECKS } from "./_static.ts";
+import { checkCustomHeader, checkStartupRefusal, launch, type Running, SHIMS, type Shim } from "./_shims.ts";
+import { missingRuntimes, RUNTIMES, run } from "./_spawn.ts";
+import { closedPort, UNRESOLVABLE } from "./_runtime.ts";
+import { startSentinel, startUpstream } from "./_upstream.ts";
+
+const IN_PROCESS: [string, string, string[]][] = [
+  ["node", RUNTIMES.node, ["dist/tests/inprocess.mjs"]],
+  ["node24", RUNTIMES.node24, ["dist/tests/inprocess.mjs"]],
+  ["deno", RUNTIMES.deno, ["run", "-A", "tests/inprocess.ts"]],
+  ["bun", RUNTIMES.bun, ["tests/inprocess.ts"]],
+];
+
+const started = Date.now();
+const results: Result[] = [];
+const only = process.argv[2]; // e.g. "static", "in-process", "http", or a shim name
+
+const missing = missingRuntimes();
+if (missing.length > 0) {
+  console.error(`missing runtimes: ${missing.join(", ")}; run "npm install" first`);
+  process.exit(1);
+}
+
+if (!only || only === "static") {
+  for (const check of STATIC_CHECKS) results.push(await check());
+}
+if (!only || only === "in-process") {
+  for (const [name, command, args] of IN_PROCESS) results.push(...(await inProcess(name, command, args)));
+}
+for (const shim of SHIMS) {
+  if (!only || only === "http" || only === shim.name) results.push(...(await overHttp(shim)));
+}
+
+console.log(`\nruntimes: ${await versions()}`);
+const failed = printMatrix(results);
+console.log(`\nruntime × case matrix done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
+
+async function inProcess(name: string, command: string, args: string[]): Promise<Result[]> {
+  const label = `${name} in-process`;
+  const finished = await run(command, args, { timeoutMs: 240_000 });
+  const lines = finished.stdout.split("\n").filter((line) => line.startsWith(RESULT_PREFIX));
+  const found = lines.map((line) => JSON.parse(line.slice(RESULT_PREFIX.length)) as Result);
+  for (const result of found) result.target = label;
+  if (finished.code !== 0 || found.length === 0) {
+    const tail = (finished.stderr || finished.stdout).trim().slice(-600);
+    found.push(failure(label, "runtime", `exited ${finished.code}: ${tail}`));
+  } else {
+    const ranOn = found[0]?.runtime ?? "?";
+    found.unshift({ target: label, id: "runtime", title: "the runtime starts", ok: true, ms: 0, runtime: ranOn });
+  }
+  return found;
+}
+
+async function overHttp(shim: Shim): Promise<Result[]> {
+  const label = `${shim.name} http`;
+  const upstream = await startUpstream(BASE_PATH);
+  const sentinel = await startSentinel();
+  const running: Running[] = [];
+  try {
+    const [main, closed, unresolvable] = await Promise.all([
+      launch(shim, testEnv(upstream.origin + BASE_PATH)),
+      launch(shim, testEnv(`http://127.0.0.1:${await closedPort()}`)),
+      launch(shim, testEnv(UNRESOLVABLE)),
+    ]).catch((error) => Promise.reject(error));
+    running.push(main, closed, unresolvable);
+    upstream.reset();
+    const target: Target = {
+      name: label,
+      kind: "http",
+      send: (request) => httpSend(main.port, request),
+      upstream,
+      closedPort: (request) => httpSend(closed.port, request),
+      unresolvable: (request) => httpSend(unresolvable.port, request),
+      sentinelPort: sentinel.port,
+      sentinelHits: sentinel.hits,
+    };
+    const found = await runCases(target, gatewayCases);
+    found.unshift({ target: label, id: "runtime", title: "the shim starts", ok: true, ms: 0 });
+    found.push(await timed(label, "startup-refused", "bad config: refuses to start, naming the variable", () => checkStartupRefusal(shim)));
+    found.push(await timed(label, "PSK_HEADER", "the shim reads PSK_HEADER", () => checkCustomHeader(shim, upstream.origin + BASE_PATH)));
+    return found;
+  } catch (error) {
+    return [failure(label, "runtime", error instanceof Error ? error.message : String(error))];
+  } finally {
+    await Promise.all(running.map((r) => r.stop()));
+    await upstream.close();
+    await sentinel.close();
+  }
+}
+
+async function timed(target: string, id: string, title: string, check: () => Promise<void>): Promise<Result> {
+  const t0 = Date.now();
+  try {
+    await check();
+    return { target, id, title, ok: true, ms: Date.now() - t0 };
+  } catch (error) {
+    return { ...failure(target, id, error instanceof Error ? error.message : String(error)), title, ms: Date.now() - t0 };
+  }
+}
+
+function failure(target: string, id: string, error: string): Result {
+  return { target, id, title: id, ok: false, ms: 0, error };
+}
+
+async function versions(): Promise<string> {
+  const ask = async (bin: string, args = ["--version"]) =>
+    (await run(bin, args, { timeoutMs: 30_000 })).stdout.split("\n")[0].trim();
+  const [node, node24, deno, bun, workerd] = await Promise.all([
+    ask(RUNTIMES.node),
+    ask(RUNTIMES.node24),
+    ask(RUNTIMES.deno),
+    ask(RUNTIMES.bun),
+    ask("node_modules/.bin/workerd"),
+  ]);
+  return `node ${node} · node24 ${node24} · ${deno} · bun ${bun} · ${workerd}`;
+}
