@@ -14,7 +14,10 @@ export interface Started {
  * Validates the whole configuration, listen address included, and hashes
  * the keys, so that a bad env stops the process before it listens.
  */
-export async function startGateway(env: Env, fixed: Partial<GatewayOptions> = {}): Promise<Started> {
+export async function startGateway(
+  env: Env,
+  fixed: Partial<GatewayOptions> = {},
+): Promise<Started> {
   const port = parsePort(env.PORT);
   const hostname = parseHostname(env.HOSTNAME);
   const gateway = gatewayFromEnv(env, fixed);

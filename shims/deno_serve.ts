@@ -8,5 +8,6 @@ const { gateway } = await startGateway(Deno.env.toObject()).catch((error) => {
 });
 
 export default {
-  fetch: (request, info) => gateway(request, { address: (info.remoteAddr as Deno.NetAddr).hostname }),
+  fetch: (request, info) =>
+    gateway(request, { address: (info.remoteAddr as Deno.NetAddr).hostname }),
 } satisfies Deno.ServeDefaultExport;

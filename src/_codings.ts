@@ -29,14 +29,22 @@ export function decodingFor(option: UpstreamDecoding): Decoded {
   return platformDecoding(globalThis.navigator?.userAgent ?? "");
 }
 
+// workerd decodes a gzip or br layer and re-encodes on the way out whatever
+// the client accepts (it tells the Worker "br, gzip" for every client), so
+// the body is relayed decoded; Cloudflare's edge compresses for clients that
+// ask for it.
+const workerd: Decoded = (codings) =>
+  codings.length === 1 && (codings[0] === "gzip" || codings[0] === "br");
+
 /**
  * The platform fetch's behaviour, told by `navigator.userAgent` (a Web API;
  * Node 20 has no `navigator`). Bun is asked not to decode (`decompress:
- * false`); workerd decodes but re-encodes on the way out, so both relay raw.
+ * false`), so it relays raw.
  */
 export function platformDecoding(userAgent: string): Decoded {
   if (userAgent.startsWith("Deno/")) return deno;
-  if (userAgent.startsWith("Bun/") || userAgent === "Cloudflare-Workers") return never;
+  if (userAgent === "Cloudflare-Workers") return workerd;
+  if (userAgent.startsWith("Bun/")) return never;
   const node = /^Node\.js\/(\d+)/.exec(userAgent);
   return undici(node !== null && Number(node[1]) >= 23);
 }

@@ -138,12 +138,16 @@ function parseHeaderName(value: string, name: string): string {
 
 function parseTimeout(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
-    throw new ConfigError(`"${name}" must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+    throw new ConfigError(
+      `"${name}" must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+    );
   }
   return value;
 }
 
 function parseInteger(value: string, name: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new ConfigError(`"${name}" must be a whole number, not "${value}"`);
+  if (!/^\d+$/.test(value.trim())) {
+    throw new ConfigError(`"${name}" must be a whole number, not "${value}"`);
+  }
   return Number(value.trim());
 }

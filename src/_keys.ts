@@ -48,7 +48,9 @@ export function buildKeyRing(specs: readonly KeySpec[], name: string): Promise<K
         `Cannot parse ${where} has an invalid id: use 1-64 letters, digits, ".", "_", "~" or "-"`,
       );
     }
-    if (ids.has(spec.id)) throw new ConfigError(`Cannot parse ${where} repeats the id "${spec.id}"`);
+    if (ids.has(spec.id)) {
+      throw new ConfigError(`Cannot parse ${where} repeats the id "${spec.id}"`);
+    }
     ids.add(spec.id);
     if ("sha256" in spec) {
       if (!HEX_DIGEST.test(spec.sha256)) {

@@ -14,7 +14,11 @@
  * ```
  */
 export class ConfigError extends Error {
-  /** @param message What is wrong, naming the variable at fault. */
+  /**
+   * Makes the error.
+   *
+   * @param message What is wrong, naming the variable at fault.
+   */
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";

@@ -1,5 +1,5 @@
 // The request path: read the key, verify it in constant time, deny or forward.
-import { configFromEnv, resolveConfig, type Config } from "./_config.ts";
+import { type Config, configFromEnv, resolveConfig } from "./_config.ts";
 import { forward } from "./_forward.ts";
 import { verifyKey } from "./_keys.ts";
 import { denyResponse, internalError, methodNotAllowed } from "./_responses.ts";

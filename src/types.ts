@@ -39,7 +39,7 @@ export type UpstreamFetch = (url: string, init: RequestInit) => Promise<Response
  * relays such a response sends decoded bytes labelled as compressed.
  *
  * - `"raw"`: the body is the bytes the upstream sent (Bun with
- *   `decompress: false`, the Node shim's client, Workers, which re-encodes).
+ *   `decompress: false`, the Node shim's client).
  * - `"auto"`: the platform `fetch` of the runtime the handler runs on.
  * - a function: returns true when the client decoded a body that arrived with
  *   these content codings (lower-case, in header order, `identity` left out),

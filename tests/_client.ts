@@ -78,7 +78,11 @@ export function httpSend(port: number, request: RawRequest): Promise<RawResponse
     if (request.hangUpAfterMs !== undefined) setTimeout(() => done(false), request.hangUpAfterMs);
     socket.write(Buffer.from(head, "latin1"));
     (async () => {
-      if (headers.some(([key, value]) => key.toLowerCase() === "expect" && /100-continue/i.test(latin1(value)))) {
+      if (
+        headers.some(([key, value]) =>
+          key.toLowerCase() === "expect" && /100-continue/i.test(latin1(value))
+        )
+      ) {
         // Wait for "100 Continue", as curl does, but not forever.
         await new Promise<void>((go) => ((continued = go), setTimeout(go, 1000)));
       }
@@ -210,7 +214,7 @@ export function inProcessSend(handle: (request: Request) => Promise<Response>): 
     let body: BodyInit | undefined;
     // As a server runtime does, hand the handler no body on GET and HEAD.
     if (raw.method === "GET" || raw.method === "HEAD" || raw.method === undefined) body = undefined;
-    else if (raw.body instanceof Uint8Array) body = raw.body;
+    else if (raw.body instanceof Uint8Array) body = raw.body as Uint8Array<ArrayBuffer>;
     else if (raw.body) body = ReadableStream.from(raw.body());
     if (raw.hangUpAfterMs !== undefined) setTimeout(() => controller.abort(), raw.hangUpAfterMs);
     const init = { method: raw.method, headers, body, signal: controller.signal, duplex: "half" };

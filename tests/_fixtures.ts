@@ -38,7 +38,7 @@ export interface Case {
   readonly title: string;
   /** Only where a request can be expressed: a TRACE request line, say, has no `Request`. */
   readonly only?: Target["kind"];
-  readonly run: (target: Target) => Promise<void>;
+  readonly run: (target: Target) => Promise<void> | void;
 }
 
 export type { RawResponse };

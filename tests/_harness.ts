@@ -12,6 +12,8 @@ export interface Result {
   error?: string;
   /** The runtime that ran the case, with its version. */
   runtime?: string;
+  /** A documented platform limitation: the case failed for this reason. */
+  limit?: string;
 }
 
 export const RESULT_PREFIX = "@@psk-gate-result ";
@@ -24,12 +26,20 @@ export async function runCases(target: Target, cases: readonly Case[]): Promise<
     const started = Date.now();
     let error: string | undefined;
     try {
-      await withTimeout(run(target), CASE_TIMEOUT_MS);
+      await withTimeout(Promise.resolve().then(() => run(target)), CASE_TIMEOUT_MS);
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }
     const ms = Date.now() - started;
-    results.push({ target: target.name, id, title, ok: error === undefined, ms, error, runtime: runtimeName() });
+    results.push({
+      target: target.name,
+      id,
+      title,
+      ok: error === undefined,
+      ms,
+      error,
+      runtime: runtimeName(),
+    });
   }
   return results;
 }

@@ -6,10 +6,14 @@ export const UNRESOLVABLE = "http://psk-gate-test.invalid";
 
 /** The runtime running this file, with its version. */
 export function runtimeName(): string {
-  const g = globalThis as Record<string, any>;
+  const g = globalThis as {
+    Deno?: { version: { deno: string } };
+    Bun?: { version: string };
+    process?: { versions: { node: string } };
+  };
   if (g.Deno) return `deno ${g.Deno.version.deno}`;
   if (g.Bun) return `bun ${g.Bun.version}`;
-  return `node ${g.process.versions.node}`;
+  return `node ${g.process?.versions.node}`;
 }
 
 /** A loopback port that was free a moment ago, closed again. */

@@ -28,7 +28,11 @@ export interface Finished {
 }
 
 /** Runs a command to its end (or `timeoutMs`), collecting its output. */
-export function run(command: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Finished> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Finished> {
   return new Promise((resolve) => {
     const child = start(command, args, options.env);
     let stdout = "";
@@ -48,7 +52,11 @@ export function run(command: string, args: string[], options: { env?: Record<str
 }
 
 /** Starts a long-running process in its own group, so that stop() ends its children too. */
-export function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+export function start(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess {
   return spawn(command, args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -74,7 +82,11 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Waits until something answers HTTP on `port`, or the child exits, or time runs out. */
-export async function untilServing(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<boolean> {
+export async function untilServing(
+  port: number,
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end && child.exitCode === null) {
     const answered = await httpSend(port, { target: "/__ready" }).then(() => true, () => false);

@@ -105,7 +105,11 @@ const routes: Record<string, Route> = {
 };
 
 function gzipHeaders(coding: string, length: number) {
-  return { "content-type": "text/plain", "content-encoding": coding, "content-length": String(length) };
+  return {
+    "content-type": "text/plain",
+    "content-encoding": coding,
+    "content-length": String(length),
+  };
 }
 
 /** Starts U on a free loopback port. Paths are matched after `basePath`. */
@@ -177,7 +181,9 @@ function pairs(flat: string[]): [string, string][] {
 }
 
 /** A server that only counts connections: nothing should ever reach it. */
-export async function startSentinel(): Promise<{ port: number; hits: () => number; close: () => Promise<void> }> {
+export async function startSentinel(): Promise<
+  { port: number; hits: () => number; close: () => Promise<void> }
+> {
   let hits = 0;
   const server = http.createServer((_req, res) => res.end());
   server.on("connection", () => hits++);

@@ -39,7 +39,9 @@ export function assertDenied(response: RawResponse): void {
 export function assertNoKey(t: Target, response: RawResponse, seen: Seen): void {
   for (const [name, value] of seen.rawHeaders) {
     assert.notEqual(name.toLowerCase(), "x-custom-psk", "U saw the key header");
-    for (const key of [KEY, HASHED_KEY]) assert.ok(!value.includes(key), `U saw the key in ${name}`);
+    for (const key of [KEY, HASHED_KEY]) {
+      assert.ok(!value.includes(key), `U saw the key in ${name}`);
+    }
   }
   const wire = response.headers.map(([n, v]) => `${n}: ${v}`).join("\n") + text(response.body);
   for (const key of [KEY, HASHED_KEY]) assert.ok(!wire.includes(key), "the response holds the key");

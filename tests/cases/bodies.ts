@@ -30,7 +30,9 @@ async function* dribble(): AsyncIterable<Uint8Array> {
 function assertHonestCoding(response: RawResponse): void {
   assert.equal(response.status, 200);
   const length = responseHeader(response, "content-length");
-  if (length !== undefined) assert.equal(Number(length), response.body.length, "Content-Length is wrong");
+  if (length !== undefined) {
+    assert.equal(Number(length), response.body.length, "Content-Length is wrong");
+  }
   const coding = responseHeader(response, "content-encoding");
   const decode: Record<string, (b: Uint8Array) => Uint8Array> = {
     gzip: zlib.gunzipSync,
@@ -40,7 +42,10 @@ function assertHonestCoding(response: RawResponse): void {
   let body = response.body;
   if (coding !== undefined) {
     assert.ok(decode[coding], `unexpected Content-Encoding ${coding}`);
-    assert.doesNotThrow(() => (body = decode[coding](response.body)), `bytes labelled ${coding} are not ${coding}`);
+    assert.doesNotThrow(
+      () => (body = decode[coding](response.body)),
+      `bytes labelled ${coding} are not ${coding}`,
+    );
   }
   assert.equal(text(body), TEXT);
 }
@@ -50,7 +55,10 @@ export const bodyCases: Case[] = [
     id: "B1-length",
     title: "8 MiB POST with Content-Length arrives whole, with its true length",
     run: async (t) => {
-      const { response, seen } = await through(t, keyed({ method: "POST", target: "/upload", body: BODY }));
+      const { response, seen } = await through(
+        t,
+        keyed({ method: "POST", target: "/upload", body: BODY }),
+      );
       assert.equal(response.status, 200);
       assert.equal(seen.bodyLength, BODY.length);
       assert.equal(seen.bodySha256, BODY_SHA);
@@ -62,7 +70,10 @@ export const bodyCases: Case[] = [
     id: "B1-chunked",
     title: "8 MiB chunked POST, dribbled at first, arrives whole (B4: Transfer-Encoding: chunked)",
     run: async (t) => {
-      const { response, seen } = await through(t, keyed({ method: "POST", target: "/upload", body: dribble }));
+      const { response, seen } = await through(
+        t,
+        keyed({ method: "POST", target: "/upload", body: dribble }),
+      );
       assert.equal(response.status, 200);
       assert.equal(seen.bodyLength, BODY.length);
       assert.equal(seen.bodySha256, BODY_SHA);
@@ -75,14 +86,20 @@ export const bodyCases: Case[] = [
     title: "GET and HEAD arrive with no body, even when the client sent one",
     run: async (t) => {
       for (const method of ["GET", "HEAD"]) {
-        const { seen } = await through(t, keyed({
-          method,
-          target: "/nobody",
-          headers: [["Content-Length", "5"]],
-          body: new TextEncoder().encode("hello"),
-        }));
+        const { seen } = await through(
+          t,
+          keyed({
+            method,
+            target: "/nobody",
+            headers: [["Content-Length", "5"]],
+            body: new TextEncoder().encode("hello"),
+          }),
+        );
         assert.equal(seen.bodyLength, 0);
-        assert.ok(!["5"].includes(seenHeader(seen, "content-length") ?? ""), "U was promised a body");
+        assert.ok(
+          !["5"].includes(seenHeader(seen, "content-length") ?? ""),
+          "U was promised a body",
+        );
         assert.equal(seenHeader(seen, "transfer-encoding"), undefined);
       }
     },
@@ -92,12 +109,15 @@ export const bodyCases: Case[] = [
     title: "an upload with Expect: 100-continue arrives intact",
     run: async (t) => {
       const body = BODY.subarray(0, 2 * MiB);
-      const { response, seen } = await through(t, keyed({
-        method: "PUT",
-        target: "/upload",
-        headers: [["Expect", "100-continue"]],
-        body,
-      }));
+      const { response, seen } = await through(
+        t,
+        keyed({
+          method: "PUT",
+          target: "/upload",
+          headers: [["Expect", "100-continue"]],
+          body,
+        }),
+      );
       assert.equal(response.status, 200);
       assert.equal(seen.bodySha256, sha256(body));
       assert.equal(seenHeader(seen, "expect"), undefined);
@@ -108,10 +128,13 @@ export const bodyCases: Case[] = [
     title: "a gzip, br or deflate answer is relayed as U's bytes, or decoded and unlabelled",
     run: async (t) => {
       for (const coding of ["gzip", "br", "deflate"]) {
-        const { response } = await through(t, keyed({
-          target: `/${coding}`,
-          headers: [["Accept-Encoding", "gzip, br, deflate"]],
-        }));
+        const { response } = await through(
+          t,
+          keyed({
+            target: `/${coding}`,
+            headers: [["Accept-Encoding", "gzip, br, deflate"]],
+          }),
+        );
         assertHonestCoding(response);
       }
     },
@@ -129,10 +152,13 @@ export const bodyCases: Case[] = [
     id: "C2-identity",
     title: "a client that accepts only identity gets identity bytes",
     run: async (t) => {
-      const { response } = await through(t, keyed({
-        target: "/negotiate",
-        headers: [["Accept-Encoding", "identity"]],
-      }));
+      const { response } = await through(
+        t,
+        keyed({
+          target: "/negotiate",
+          headers: [["Accept-Encoding", "identity"]],
+        }),
+      );
       assert.equal(responseHeader(response, "content-encoding"), undefined);
       assertHonestCoding(response);
     },

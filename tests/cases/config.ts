@@ -17,24 +17,36 @@ export const BAD_ENVS: [Record<string, string>, RegExp][] = [
   [{ ...GOOD, PSK_KEYS: `a:${KEY},${KEY}` }, /"PSK_KEYS": entry 2 has no ":"/],
   [{ ...GOOD, PSK_KEYS: `a:${KEY},,b:x` }, /"PSK_KEYS": entry 2 is empty/],
   [{ ...GOOD, PSK_KEYS: `a:${KEY},a:other-${KEY}` }, /"PSK_KEYS": entry 2 repeats the id "a"/],
-  [{ ...GOOD, PSK_KEYS: "a:sha256:abc" }, /"PSK_KEYS": entry 1: "sha256:" must be followed by 64 hex digits/],
+  [
+    { ...GOOD, PSK_KEYS: "a:sha256:abc" },
+    /"PSK_KEYS": entry 1: "sha256:" must be followed by 64 hex digits/,
+  ],
   [{ ...GOOD, PSK_KEYS: `a b:${KEY}` }, /"PSK_KEYS": entry 1 has an invalid id/],
   [{ ...GOOD, PSK_KEYS: "a:" }, /"PSK_KEYS": entry 1: the secret must be/],
   [{ ...GOOD, UPSTREAM_URL: "ftp://127.0.0.1/" }, /"UPSTREAM_URL" must use http or https/],
-  [{ ...GOOD, UPSTREAM_URL: `http://u:${KEY}@127.0.0.1/` }, /"UPSTREAM_URL" must not contain credentials/],
-  [{ ...GOOD, UPSTREAM_URL: "127.0.0.1:9000" }, /"UPSTREAM_URL" (is not an absolute URL|must use http)/],
+  [
+    { ...GOOD, UPSTREAM_URL: `http://u:${KEY}@127.0.0.1/` },
+    /"UPSTREAM_URL" must not contain credentials/,
+  ],
+  [
+    { ...GOOD, UPSTREAM_URL: "127.0.0.1:9000" },
+    /"UPSTREAM_URL" (is not an absolute URL|must use http)/,
+  ],
   [{ ...GOOD, UPSTREAM_URL: "http://127.0.0.1/?a=1" }, /"UPSTREAM_URL" must not have a query/],
   [{ ...GOOD, PSK_HEADER: "X Bad" }, /"PSK_HEADER" is not a valid header name/],
   [{ ...GOOD, PSK_HEADER: "Host" }, /"PSK_HEADER" cannot be "host"/],
   [{ ...GOOD, UPSTREAM_TIMEOUT_MS: "soon" }, /"UPSTREAM_TIMEOUT_MS" must be a whole number/],
-  [{ ...GOOD, UPSTREAM_TIMEOUT_MS: "0" }, /"UPSTREAM_TIMEOUT_MS" must be a whole number of milliseconds/],
+  [
+    { ...GOOD, UPSTREAM_TIMEOUT_MS: "0" },
+    /"UPSTREAM_TIMEOUT_MS" must be a whole number of milliseconds/,
+  ],
 ];
 
 export const configCases: Case[] = [
   {
     id: "config-refused",
     title: "each bad env is refused with a message naming the variable, never the secret",
-    run: async () => {
+    run: () => {
       for (const [env, message] of BAD_ENVS) {
         assert.throws(() => gatewayFromEnv(env), (error: unknown) => {
           assert.ok(error instanceof ConfigError);
@@ -85,16 +97,28 @@ export const configCases: Case[] = [
     title: "createHandler names options, takes KeySpec lists and a custom header",
     run: async (t) => {
       assert.throws(() => createHandler({ keys: `a:${KEY}` }), /"upstream" is not set/);
-      assert.throws(() => createHandler({ upstream: t.upstream.origin, keys: [] }), /"keys" has no keys/);
+      assert.throws(
+        () => createHandler({ upstream: t.upstream.origin, keys: [] }),
+        /"keys" has no keys/,
+      );
       const gateway = createHandler({
         upstream: `${t.upstream.origin}/base`,
         keys: [{ id: "a", secret: KEY }],
         header: "X-Api-Key",
       });
       const before = t.upstream.seen.length;
-      const denied = await gateway(new Request("http://gw.test/", { headers: { "x-custom-psk": KEY } }));
-      assertDenied({ status: denied.status, headers: [], body: new Uint8Array(await denied.arrayBuffer()), complete: true });
-      const allowed = await gateway(new Request("http://gw.test/c", { headers: { "X-API-KEY": KEY } }));
+      const denied = await gateway(
+        new Request("http://gw.test/", { headers: { "x-custom-psk": KEY } }),
+      );
+      assertDenied({
+        status: denied.status,
+        headers: [],
+        body: new Uint8Array(await denied.arrayBuffer()),
+        complete: true,
+      });
+      const allowed = await gateway(
+        new Request("http://gw.test/c", { headers: { "X-API-KEY": KEY } }),
+      );
       assert.equal(allowed.status, 200);
       assert.equal(text(new Uint8Array(await allowed.arrayBuffer())), "ok");
       assert.equal(t.upstream.seen.length, before + 1);
@@ -107,7 +131,9 @@ export const configCases: Case[] = [
     run: async (t) => {
       const gateway = createHandler({ keys: `a:${KEY}`, routeMode: true });
       const before = t.upstream.seen.length;
-      const request = new Request(`${t.upstream.origin}/routed?q=1`, { headers: { "x-custom-psk": KEY } });
+      const request = new Request(`${t.upstream.origin}/routed?q=1`, {
+        headers: { "x-custom-psk": KEY },
+      });
       assert.equal((await gateway(request)).status, 200);
       assert.equal(t.upstream.seen[before]?.path, "/routed?q=1");
       assert.throws(() => gatewayFromEnv({ PSK_KEYS: `a:${KEY}` }), /"UPSTREAM_URL" is not set/);

@@ -13,10 +13,16 @@ export const responseCases: Case[] = [
       assert.equal(login.response.status, 302);
       assert.equal(responseHeader(login.response, "location"), "/home");
       assert.deepEqual(headerAll(login.response, "set-cookie"), ["sid=1; Path=/"]);
-      const post = await through(t, keyed({ method: "POST", target: "/submit", body: new Uint8Array(10) }));
+      const post = await through(
+        t,
+        keyed({ method: "POST", target: "/submit", body: new Uint8Array(10) }),
+      );
       assert.equal(post.response.status, 307);
       assert.equal(responseHeader(post.response, "location"), "/elsewhere");
-      assert.ok(!t.upstream.seen.some((s) => /home|elsewhere/.test(s.path)), "a redirect was followed");
+      assert.ok(
+        !t.upstream.seen.some((s) => /home|elsewhere/.test(s.path)),
+        "a redirect was followed",
+      );
     },
   },
   {
@@ -25,9 +31,12 @@ export const responseCases: Case[] = [
     run: async (t) => {
       const before = t.upstream.seen.length;
       const open = t.upstream.openConnections();
-      const responses = await Promise.all(Array.from({ length: 20 }, () =>
-        t.send(keyed({ target: "/stream", hangUpAfterBytes: 16 }))
-      ));
+      const responses = await Promise.all(
+        Array.from(
+          { length: 20 },
+          () => t.send(keyed({ target: "/stream", hangUpAfterBytes: 16 })),
+        ),
+      );
       const hungUpAt = Date.now();
       for (const response of responses) assert.equal(response.status, 200);
       const streams = () => t.upstream.seen.slice(before);
@@ -35,7 +44,12 @@ export const responseCases: Case[] = [
         () => streams().length === 20 && streams().every((s) => s.closedAt !== undefined),
         2000,
       );
-      assert.ok(closed, `${streams().filter((s) => s.closedAt === undefined).length} of 20 streams still open after 2 s`);
+      assert.ok(
+        closed,
+        `${
+          streams().filter((s) => s.closedAt === undefined).length
+        } of 20 streams still open after 2 s`,
+      );
       assert.ok(streams().every((s) => s.finished === false), "a stream ran to its end");
       assert.ok(Date.now() - hungUpAt < 2500);
       const leaked = await eventually(() => t.upstream.openConnections() <= open + 2, 2000);
@@ -93,10 +107,13 @@ export const responseCases: Case[] = [
     id: "R5",
     title: "304 keeps its ETag, 204 answers a DELETE, neither with a body",
     run: async (t) => {
-      const notModified = await through(t, keyed({
-        target: "/not-modified",
-        headers: [["If-None-Match", '"v1"']],
-      }));
+      const notModified = await through(
+        t,
+        keyed({
+          target: "/not-modified",
+          headers: [["If-None-Match", '"v1"']],
+        }),
+      );
       assert.equal(notModified.response.status, 304);
       assert.equal(responseHeader(notModified.response, "etag"), '"v1"');
       assert.equal(notModified.response.body.length, 0);
@@ -109,7 +126,10 @@ export const responseCases: Case[] = [
     id: "HEAD",
     title: "HEAD gets U's headers and no body",
     run: async (t) => {
-      const { response, seen } = await through(t, keyed({ method: "HEAD", target: "/size?bytes=1234" }));
+      const { response, seen } = await through(
+        t,
+        keyed({ method: "HEAD", target: "/size?bytes=1234" }),
+      );
       assert.equal(seen.method, "HEAD");
       assert.equal(response.status, 200);
       assert.equal(response.body.length, 0);
@@ -121,7 +141,10 @@ export const responseCases: Case[] = [
     id: "download",
     title: "a 3 MiB answer arrives whole with its length",
     run: async (t) => {
-      const { response } = await through(t, { target: "/size?bytes=3145728", headers: [["X-Custom-PSK", KEY]] });
+      const { response } = await through(t, {
+        target: "/size?bytes=3145728",
+        headers: [["X-Custom-PSK", KEY]],
+      });
       assert.equal(response.body.length, 3145728);
       assert.ok(response.complete);
     },
