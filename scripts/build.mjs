@@ -1,5 +1,7 @@
-// Bundles with esbuild what Node cannot run from TypeScript: the Node shim,
-// the Workers module, and the test runner with the in-process cases.
+// Builds what Node cannot run from TypeScript: with esbuild the Node shim,
+// the Workers module, `npm start` and the test runner; with tsc the npm
+// library (dist/npm).
+import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
 
 const node = {
@@ -35,4 +37,7 @@ await Promise.all([
     outExtension: { ".js": ".mjs" },
   }),
 ]);
-console.log("built dist/node.mjs, dist/start.mjs, dist/workers.mjs and dist/tests/");
+// The npm library: JavaScript and declarations from the portable sources.
+const tsc = spawnSync("node_modules/.bin/tsc", ["-p", "tsconfig.npm.json"], { stdio: "inherit" });
+if (tsc.status !== 0) process.exit(1);
+console.log("built dist/npm/, dist/node.mjs, dist/start.mjs, dist/workers.mjs and dist/tests/");

@@ -89,4 +89,11 @@ export const STATIC_CHECKS: (() => Promise<Result> | Result)[] = [
     "src/",
   ]),
   command("publish", "deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]),
+  command("npm-package", "the npm package imports and holds its types", process.execPath, [
+    "scripts/check_npm_package.mjs",
+  ]),
+  command("bun-lockb", "bun.lockb is in step with package.json", process.execPath, [
+    "scripts/lockfile.mjs",
+    "--check",
+  ]),
 ];
