@@ -25,12 +25,19 @@
  */
 export { createHandler, handler } from "./src/handler.ts";
 export { ConfigError } from "./src/errors.ts";
+export { MemoryFailureStore } from "./src/_throttle.ts";
 export type {
   ClientInfo,
   Env,
+  FailureCount,
+  FailureStore,
   Gateway,
   GatewayOptions,
   KeySpec,
+  LogEntry,
+  LogLevel,
+  LogOptions,
+  ThrottleOptions,
   UpstreamDecoding,
   UpstreamFetch,
 } from "./src/types.ts";

@@ -1,21 +1,39 @@
 // The allow path: build the upstream request, send it, relay the answer.
 import type { Config } from "./_config.ts";
 import { stripHopByHop, upstreamHeaders } from "./_headers.ts";
-import { badGateway, gatewayTimeout } from "./_responses.ts";
+import { answer, ANSWERS } from "./_responses.ts";
 import type { ClientInfo } from "./types.ts";
 
 // Statuses whose responses never have a body (RFC 9110 §6.4.1).
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-/** Forwards an authorized request to the upstream and relays its response. */
+/** What the gateway adds to a forwarded exchange. */
+export interface Passage {
+  /** Id of the matched key, named to the upstream in the identity header. */
+  readonly keyId?: string;
+  /** The key came as `Authorization: Bearer`: strip it. */
+  readonly stripAuthorization?: boolean;
+  /** Fields for the client's response, such as Deprecation and Sunset. */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface Forwarded {
+  readonly response: Response;
+  /** The upstream's status, when it answered. */
+  readonly upstreamStatus?: number;
+  readonly failure?: "upstream_unreachable" | "upstream_timeout";
+}
+
+/** Forwards an admitted request to the upstream and relays its response. */
 export async function forward(
   request: Request,
+  url: URL,
   config: Config,
   client: ClientInfo | undefined,
-): Promise<Response> {
-  const url = new URL(request.url);
+  passage: Passage,
+): Promise<Forwarded> {
   const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
-  const headers = upstreamHeaders(request.headers, config.header, hasBody, {
+  const headers = upstreamHeaders(request.headers, config, passage, hasBody, {
     for: client?.address,
     host: request.headers.get("host") ?? url.host,
     proto: url.protocol.slice(0, -1),
@@ -52,11 +70,21 @@ export async function forward(
       decompress: false,
     } as RequestInit);
   } catch {
-    return timedOut ? gatewayTimeout() : badGateway();
+    const accept = request.headers.get("accept");
+    return timedOut
+      ? {
+        response: answer(ANSWERS.gatewayTimeout, config.denyFormat, accept),
+        failure: "upstream_timeout",
+      }
+      : {
+        response: answer(ANSWERS.badGateway, config.denyFormat, accept),
+        failure: "upstream_unreachable",
+      };
   } finally {
     clearTimeout(timer);
   }
-  return relay(response, request.method, config, headers.get("accept-encoding"));
+  const relayed = relay(response, request.method, config, headers.get("accept-encoding"), passage);
+  return { response: relayed, upstreamStatus: response.status };
 }
 
 function relay(
@@ -64,6 +92,7 @@ function relay(
   method: string,
   config: Config,
   sentAcceptEncoding: string | null,
+  passage: Passage,
 ): Response {
   const headers = new Headers(upstream.headers);
   stripHopByHop(headers);
@@ -74,6 +103,9 @@ function relay(
     // The bytes are no longer what these fields describe.
     headers.delete("content-encoding");
     headers.delete("content-length");
+  }
+  for (const [name, value] of Object.entries(passage.responseHeaders ?? {})) {
+    headers.set(name, value);
   }
   const bodyless = method === "HEAD" || NULL_BODY.has(upstream.status);
   if (bodyless) upstream.body?.cancel().catch(() => {});

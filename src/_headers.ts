@@ -1,4 +1,6 @@
 // Header rules of a reverse proxy, after RFC 9110 §7.6.1 (hop-by-hop fields).
+import type { Config } from "./_config.ts";
+import type { Passage } from "./_forward.ts";
 
 // Fields that describe one connection and never travel further. Proxy-*
 // fields and Keep-Alive predate RFC 9110 but are still sent and still
@@ -36,22 +38,30 @@ export interface Forwarded {
 }
 
 /**
- * Builds the upstream request's fields: the client's minus hop-by-hop ones
- * and the key; Host left to the client (it follows the target URL); and the
- * de-facto X-Forwarded-* fields. X-Forwarded-For is appended to, as every
- * proxy in a chain does; -Host and -Proto are set, since only this hop knows
- * what the client asked for.
+ * Builds the upstream request's fields: the client's minus hop-by-hop ones,
+ * the key and any client-sent identity; Host left to the client (it follows
+ * the target URL); the identity of the matched key; and the de-facto
+ * X-Forwarded-* fields. X-Forwarded-For is appended to, as every proxy in a
+ * chain does; -Host and -Proto are set, since only this hop knows what the
+ * client asked for.
  */
 export function upstreamHeaders(
   incoming: Headers,
-  keyHeader: string,
+  config: Config,
+  passage: Passage,
   hasBody: boolean,
   forwarded: Forwarded,
 ): Headers {
   const headers = new Headers(incoming);
   stripHopByHop(headers);
-  headers.delete(keyHeader);
+  headers.delete(config.header);
   headers.delete("host");
+  if (passage.stripAuthorization) headers.delete("authorization");
+  if (config.idHeader !== undefined) {
+    // Removed first, whoever sent it: only the gateway may name a key.
+    headers.delete(config.idHeader);
+    if (passage.keyId !== undefined) headers.set(config.idHeader, passage.keyId);
+  }
   // The gateway's server already answered 100-continue; Node's fetch
   // refuses the field outright.
   headers.delete("expect");

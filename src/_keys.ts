@@ -1,94 +1,52 @@
-// Key parsing and constant-time verification. Only SHA-256 digests are kept:
-// a plaintext secret is hashed once and dropped.
+// The key ring: SHA-256 digests of the configured keys and their policies.
+// A plaintext secret is hashed once and dropped.
 import { ConfigError } from "./errors.ts";
-import type { KeySpec } from "./types.ts";
+import type { CheckedKey } from "./_key_list.ts";
 
 const DIGEST_BYTES = 32;
-const ID = /^[A-Za-z0-9._~-]{1,64}$/;
-// Visible ASCII without ",": a comma would let two header lines, which runtimes
-// join with ", ", spell a configured key.
-const SECRET = /^[\x21-\x2b\x2d-\x7e]{1,1024}$/;
-const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
 const encoder = new TextEncoder();
 
-/** The configured keys: ids, and their digests packed end to end. */
+/** What a key may do, besides existing. */
+export interface KeyPolicy {
+  readonly from?: number;
+  readonly until?: number;
+  readonly methods?: ReadonlySet<string>;
+  readonly paths?: readonly string[];
+}
+
+/** The configured keys: ids, policies, and digests packed end to end. */
 export interface KeyRing {
   readonly ids: readonly string[];
+  readonly policies: readonly KeyPolicy[];
   readonly digests: Uint8Array;
 }
 
-/** Parses `PSK_KEYS` syntax (`ID:SECRET` or `ID:sha256:HEX`, comma-separated). */
-export function parseKeyList(value: string, name: string): KeySpec[] {
-  const entries = value.split(",").map((entry) => entry.trim());
-  if (entries.every((entry) => entry === "")) {
-    throw new ConfigError(`"${name}" has no keys`);
-  }
-  return entries.map((entry, index) => {
-    const where = `"${name}": entry ${index + 1}`;
-    if (entry === "") throw new ConfigError(`Cannot parse ${where} is empty`);
-    const colon = entry.indexOf(":");
-    if (colon === -1) throw new ConfigError(`Cannot parse ${where} has no ":"`);
-    const id = entry.slice(0, colon);
-    const rest = entry.slice(colon + 1);
-    if (rest.toLowerCase().startsWith("sha256:")) {
-      return { id, sha256: rest.slice("sha256:".length) };
-    }
-    return { id, secret: rest };
-  });
-}
-
-/** Checks every key and hashes the plaintext ones. Throws {@linkcode ConfigError}. */
-export function buildKeyRing(specs: readonly KeySpec[], name: string): Promise<KeyRing> {
-  if (specs.length === 0) throw new ConfigError(`"${name}" has no keys`);
-  const ids = new Set<string>();
-  for (const [index, spec] of specs.entries()) {
-    const where = `"${name}": entry ${index + 1}`;
-    if (!ID.test(spec.id)) {
-      throw new ConfigError(
-        `Cannot parse ${where} has an invalid id: use 1-64 letters, digits, ".", "_", "~" or "-"`,
-      );
-    }
-    if (ids.has(spec.id)) {
-      throw new ConfigError(`Cannot parse ${where} repeats the id "${spec.id}"`);
-    }
-    ids.add(spec.id);
-    if ("sha256" in spec) {
-      if (!HEX_DIGEST.test(spec.sha256)) {
-        throw new ConfigError(`Cannot parse ${where}: "sha256:" must be followed by 64 hex digits`);
-      }
-    } else if (!SECRET.test(spec.secret)) {
-      throw new ConfigError(
-        `Cannot parse ${where}: the secret must be 1-1024 visible ASCII characters without ","`,
-      );
-    }
-  }
-  return hashAll(specs, name);
-}
-
-async function hashAll(specs: readonly KeySpec[], name: string): Promise<KeyRing> {
-  const digests = new Uint8Array(specs.length * DIGEST_BYTES);
-  await Promise.all(specs.map(async (spec, index) => {
-    const digest = "sha256" in spec ? fromHex(spec.sha256) : await sha256(spec.secret);
+/** Hashes the checked keys. Rejects with {@linkcode ConfigError} if two share a secret. */
+export async function buildKeyRing(keys: readonly CheckedKey[], name: string): Promise<KeyRing> {
+  const digests = new Uint8Array(keys.length * DIGEST_BYTES);
+  await Promise.all(keys.map(async (key, index) => {
+    const digest = key.sha256 !== undefined ? fromHex(key.sha256) : await sha256(key.secret ?? "");
     digests.set(digest, index * DIGEST_BYTES);
   }));
-  for (let a = 0; a < specs.length; a++) {
-    for (let b = a + 1; b < specs.length; b++) {
+  for (let a = 0; a < keys.length; a++) {
+    for (let b = a + 1; b < keys.length; b++) {
       if (equalAt(digests, a, b)) {
         throw new ConfigError(
-          `"${name}": keys "${specs[a].id}" and "${specs[b].id}" have the same secret`,
+          `"${name}": keys "${keys[a].id}" and "${keys[b].id}" have the same secret`,
         );
       }
     }
   }
-  return { ids: specs.map((spec) => spec.id), digests };
+  const policies = keys.map(({ from, until, methods, paths }) => ({ from, until, methods, paths }));
+  return { ids: keys.map((key) => key.id), policies, digests };
 }
 
 /**
- * Returns the id of the key that `presented` matches, or `undefined`. The
+ * Returns the index of the key that `presented` matches, or -1. The
  * presented value is hashed and compared with every digest without an early
  * exit, so timing reveals neither which key nor how much of one matched.
  */
-export async function verifyKey(presented: string, ring: KeyRing): Promise<string | undefined> {
+export async function verifyKey(presented: string, ring: KeyRing): Promise<number> {
   const digest = await sha256(presented);
   let match = -1;
   for (let key = 0; key < ring.ids.length; key++) {
@@ -97,7 +55,7 @@ export async function verifyKey(presented: string, ring: KeyRing): Promise<strin
     for (let i = 0; i < DIGEST_BYTES; i++) diff |= digest[i] ^ ring.digests[offset + i];
     match = diff === 0 ? key : match;
   }
-  return match === -1 ? undefined : ring.ids[match];
+  return match;
 }
 
 async function sha256(text: string): Promise<Uint8Array> {

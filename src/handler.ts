@@ -1,24 +1,165 @@
-// The request path: read the key, verify it in constant time, deny or forward.
-import { type Config, configFromEnv, resolveConfig } from "./_config.ts";
-import { forward } from "./_forward.ts";
-import { verifyKey } from "./_keys.ts";
-import { denyResponse, internalError, methodNotAllowed } from "./_responses.ts";
-import type { ClientInfo, Env, Gateway, GatewayOptions } from "./types.ts";
+// The request path: decide, then forward, refuse or throttle; log one line.
+import type { Config } from "./_config.ts";
+import { configFromEnv } from "./_env.ts";
+import { forward, type Forwarded, type Passage } from "./_forward.ts";
+import { decide, type Decision, type Reason } from "./_policy.ts";
+import { answer, ANSWERS } from "./_responses.ts";
+import { clientBucket } from "./_throttle.ts";
+import { resolveConfig } from "./_config.ts";
+import type { ClientInfo, Env, Gateway, GatewayOptions, LogEntry } from "./types.ts";
 
 // The Fetch standard forbids these methods; forwarding would only fail.
 const UNSENDABLE = new Set(["CONNECT", "TRACE", "TRACK"]);
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+interface Outcome {
+  readonly response: Response;
+  readonly outcome: LogEntry["outcome"];
+  readonly reason?: string;
+  readonly keyId?: string;
+  readonly upstreamStatus?: number;
+}
 
 async function handle(request: Request, config: Config, client?: ClientInfo): Promise<Response> {
-  // Headers.get() already trims spaces and tabs; trim() also covers the
-  // in-process case where a caller built the Headers itself. Two header lines
-  // arrive joined by ", " and are compared as one value, which no configured
-  // key can equal: secrets never contain a comma.
-  const keys = await config.keys; // rejects on a bad key list: 500 for everyone
-  const presented = request.headers.get(config.header)?.trim();
-  const keyId = presented ? await verifyKey(presented, keys) : undefined;
-  if (keyId === undefined) return denyResponse();
-  if (UNSENDABLE.has(request.method.toUpperCase())) return methodNotAllowed();
-  return forward(request, config, client);
+  const started = Date.now();
+  const url = new URL(request.url);
+  const address = clientAddress(request, client, config);
+  const result = await config.keys.then(
+    async (keys) => {
+      const decision = await decide(request, url.pathname, config, keys);
+      return decision.allow
+        ? admit(request, url, config, client, decision)
+        : refuse(request, url, config, client, decision, address);
+    },
+    // A key list that failed to hash: fail closed, for everyone.
+    (): Outcome => ({
+      response: answer(ANSWERS.internalError),
+      outcome: "error",
+      reason: "misconfigured",
+    }),
+  );
+  config.log?.({
+    requestId: requestId(request),
+    method: request.method,
+    path: url.pathname,
+    status: result.response.status,
+    outcome: result.outcome,
+    reason: result.reason,
+    keyId: result.keyId,
+    client: address,
+    durationMs: Date.now() - started,
+    upstreamStatus: result.upstreamStatus,
+  });
+  return result.response;
+}
+
+async function admit(
+  request: Request,
+  url: URL,
+  config: Config,
+  client: ClientInfo | undefined,
+  decision: Extract<Decision, { allow: true }>,
+): Promise<Outcome> {
+  if (UNSENDABLE.has(request.method.toUpperCase())) {
+    return {
+      response: answer(ANSWERS.methodNotAllowed, config.denyFormat, request.headers.get("accept")),
+      outcome: "denied",
+      reason: "method_not_allowed",
+    };
+  }
+  const passage: Passage = decision.outcome === "allowed"
+    ? {
+      keyId: decision.keyId,
+      stripAuthorization: decision.fromBearer,
+      responseHeaders: sunsetHeaders(decision.policy.until, config.sunsetWarningMs),
+    }
+    : {};
+  const forwarded = await forward(request, url, config, client, passage);
+  const keyId = decision.outcome === "allowed" ? decision.keyId : undefined;
+  return relayed(forwarded, decision.outcome, keyId);
+}
+
+async function refuse(
+  request: Request,
+  url: URL,
+  config: Config,
+  client: ClientInfo | undefined,
+  decision: Extract<Decision, { allow: false }>,
+  address: string | undefined,
+): Promise<Outcome> {
+  let reason: Reason | "throttled" = decision.reason;
+  let retryAfter: number | undefined;
+  if (config.throttle) {
+    const { max, windowMs, store } = config.throttle;
+    const failures = await store.add(clientBucket(address ?? "unknown"), windowMs);
+    if (failures.count > max) {
+      reason = "throttled";
+      retryAfter = Math.max(1, Math.ceil((failures.resetAt - Date.now()) / 1000));
+    }
+  }
+  if (config.reportOnly) {
+    const forwarded = await forward(request, url, config, client, {});
+    return {
+      ...relayed(forwarded, "would_deny", decision.keyId),
+      reason: forwarded.failure ?? reason,
+    };
+  }
+  const accept = request.headers.get("accept");
+  if (retryAfter !== undefined) {
+    const response = answer(ANSWERS.throttled, config.denyFormat, accept, {
+      "retry-after": String(retryAfter),
+    });
+    return { response, outcome: "throttled", reason, keyId: decision.keyId };
+  }
+  return {
+    response: answer(ANSWERS.denied, config.denyFormat, accept),
+    outcome: "denied",
+    reason,
+    keyId: decision.keyId,
+  };
+}
+
+function relayed(forwarded: Forwarded, outcome: LogEntry["outcome"], keyId?: string): Outcome {
+  return {
+    response: forwarded.response,
+    outcome: forwarded.failure ? "error" : outcome,
+    reason: forwarded.failure,
+    keyId,
+    upstreamStatus: forwarded.upstreamStatus,
+  };
+}
+
+/**
+ * RFC 9745 and RFC 8594: within the warning time before a key's end,
+ * responses say when it was deprecated and when it stops working.
+ */
+function sunsetHeaders(
+  until: number | undefined,
+  warningMs: number,
+): Record<string, string> | undefined {
+  if (until === undefined || Date.now() < until - warningMs) return undefined;
+  return {
+    deprecation: `@${Math.floor((until - warningMs) / 1000)}`,
+    sunset: new Date(until).toUTCString(),
+  };
+}
+
+function clientAddress(
+  request: Request,
+  client: ClientInfo | undefined,
+  config: Config,
+): string | undefined {
+  if (config.clientIpHeader !== undefined) {
+    // A list (X-Forwarded-For style) ends with what the trusted proxy added.
+    const value = request.headers.get(config.clientIpHeader)?.split(",").pop()?.trim();
+    if (value) return value;
+  }
+  return client?.address;
+}
+
+function requestId(request: Request): string {
+  const sent = request.headers.get("x-request-id");
+  return sent !== null && REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
 }
 
 /**
@@ -38,6 +179,7 @@ async function handle(request: Request, config: Config, client?: ClientInfo): Pr
  * const gateway = createHandler({
  *   upstream: "http://127.0.0.1:9000",
  *   keys: "ci:sha256:2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b",
+ *   log: { level: "off" },
  * });
  * await gateway.ready;
  * const response = await gateway(new Request("http://gw.example/"));
@@ -50,8 +192,16 @@ export function createHandler(options: GatewayOptions): Gateway {
 
 function bind(config: Config): Gateway {
   const gateway = (request: Request, client?: ClientInfo) =>
-    handle(request, config, client).catch(() => internalError());
+    handle(request, config, client).catch(() => answer(ANSWERS.internalError));
   return Object.assign(gateway, { ready: config.keys.then(() => {}) });
+}
+
+/**
+ * Builds the gateway from an env object. Throws {@linkcode ConfigError}
+ * naming the variable at fault.
+ */
+export function gatewayFromEnv(env: Env, fixed: Partial<GatewayOptions> = {}): Gateway {
+  return bind(configFromEnv(env, fixed));
 }
 
 /**
@@ -73,14 +223,6 @@ export function createEnvHandler(
   };
 }
 
-/**
- * Builds the gateway from an env object. Throws {@linkcode ConfigError}
- * naming the variable at fault.
- */
-export function gatewayFromEnv(env: Env, fixed: Partial<GatewayOptions> = {}): Gateway {
-  return bind(configFromEnv(env, fixed));
-}
-
 function fromEnv(env: Env, fixed: Partial<GatewayOptions>): Gateway {
   try {
     const gateway = gatewayFromEnv(env, fixed);
@@ -89,7 +231,9 @@ function fromEnv(env: Env, fixed: Partial<GatewayOptions>): Gateway {
   } catch (error) {
     report(error);
     // Fail closed: every request gets a generic 500, the log says why.
-    return Object.assign(() => Promise.resolve(internalError()), { ready: Promise.resolve() });
+    return Object.assign(() => Promise.resolve(answer(ANSWERS.internalError)), {
+      ready: Promise.resolve(),
+    });
   }
 }
 
@@ -100,14 +244,15 @@ function report(error: unknown): void {
 
 /**
  * The gateway as one Web-standard function of a request and an env object
- * (`UPSTREAM_URL`, `PSK_KEYS`, `PSK_HEADER`, `UPSTREAM_TIMEOUT_MS`). Invalid
- * configuration answers 500 with a generic body and logs which variable is
- * wrong. Configuration is cached per env object: pass the same object each time.
+ * (`UPSTREAM_URL`, `PSK_KEYS` and the other variables in the README).
+ * Invalid configuration answers 500 with a generic body and logs which
+ * variable is wrong. Configuration is cached per env object: pass the same
+ * object each time.
  *
  * @param request The incoming request.
  * @param env Configuration, as environment variables or Workers bindings.
  * @param client Connection facts only the runtime knows, such as the address.
- * @returns The upstream's response, or the gateway's own 403/405/500/502/504.
+ * @returns The upstream's response, or the gateway's own 403/405/429/500/502/504.
  *
  * @example A keyless request never reaches the upstream
  * ```ts
@@ -116,7 +261,8 @@ function report(error: unknown): void {
  *
  * const env = {
  *   UPSTREAM_URL: "http://127.0.0.1:9000",
- *   PSK_KEYS: "ci:c29d1b4d9a-example-not-for-use-7Hq2",
+ *   PSK_KEYS: "ci:Qm9vdHN0cmFwLWtleS1mb3ItZG9jcw",
+ *   PSK_LOG: "off",
  * };
  * const response = await handler(new Request("http://gw.example/"), env);
  * equal(response.status, 403);

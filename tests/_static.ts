@@ -1,5 +1,7 @@
 // Checks that need no gateway: portability, format, lint, types, docs, publish.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { weaknessOf } from "../src/_key_list.ts";
 import type { Result } from "./_harness.ts";
 import { run, RUNTIMES } from "./_spawn.ts";
 
@@ -50,6 +52,32 @@ function portability(): Result {
   };
 }
 
+/** `npm run keygen ci` prints a strong key and the entry holding its digest. */
+async function keygen(): Promise<Result> {
+  const t0 = Date.now();
+  const done = await run(process.execPath, ["scripts/keygen.mjs", "ci"], { timeoutMs: 30_000 });
+  const key = /^ {2}([A-Za-z0-9_-]{43})$/m.exec(done.stdout)?.[1];
+  const entry = /^ {2}ci:sha256:([0-9a-f]{64})$/m.exec(done.stdout)?.[1];
+  const problems = [
+    done.code !== 0 && `exited ${done.code}`,
+    key === undefined && "no 43-character base64url key",
+    key && entry !== createHash("sha256").update(key).digest("hex") &&
+    "the entry is not the key's SHA-256",
+    key && weaknessOf(key),
+  ].filter(Boolean);
+  const error = problems.length
+    ? `${problems.join("; ")}\n${done.stdout}${done.stderr}`
+    : undefined;
+  return {
+    target: "static",
+    id: "keygen",
+    title: "npm run keygen",
+    ok: !error,
+    ms: Date.now() - t0,
+    error,
+  };
+}
+
 function command(id: string, title: string, bin: string, args: string[]): () => Promise<Result> {
   return async () => {
     const t0 = Date.now();
@@ -64,6 +92,7 @@ const deno = RUNTIMES.deno;
 
 export const STATIC_CHECKS: (() => Promise<Result> | Result)[] = [
   portability,
+  keygen,
   command("fmt", "deno fmt --check", deno, ["fmt", "--check"]),
   command("lint", "deno lint", deno, ["lint"]),
   command("types-portable", "portable code type-checks against DOM + ESNext only", RUNTIMES.tsc, [

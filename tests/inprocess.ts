@@ -4,15 +4,17 @@
 import { handler } from "../mod.ts";
 import { configCases, gatewayCases } from "./cases/mod.ts";
 import { inProcessSend } from "./_client.ts";
-import { BASE_PATH, type Target, testEnv } from "./_fixtures.ts";
+import { BASE_PATH, reportEnv, strictEnv, type Target, testEnv } from "./_fixtures.ts";
+import { captureConsoleLogs } from "./_logs.ts";
 import { printResults, runCases } from "./_harness.ts";
 import { startSentinel, startUpstream } from "./_upstream.ts";
 import { closedPort, runtimeName, UNRESOLVABLE } from "./_runtime.ts";
 
 const upstream = await startUpstream(BASE_PATH);
 const sentinel = await startSentinel();
-const via = (origin: string) => {
-  const env = testEnv(origin);
+const logs = captureConsoleLogs();
+const via = (origin: string, envOf = testEnv) => {
+  const env = envOf(origin);
   return inProcessSend((request) => handler(request, env));
 };
 const target: Target = {
@@ -24,6 +26,9 @@ const target: Target = {
   unresolvable: via(UNRESOLVABLE),
   sentinelPort: sentinel.port,
   sentinelHits: sentinel.hits,
+  strict: via(upstream.origin + BASE_PATH, strictEnv),
+  report: via(upstream.origin + BASE_PATH, reportEnv),
+  logs,
 };
 printResults(await runCases(target, [...gatewayCases, ...configCases]));
 await upstream.close();

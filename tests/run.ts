@@ -2,7 +2,8 @@
 // and over HTTP against every shim; then the runtime × case matrix.
 import { gatewayCases } from "./cases/mod.ts";
 import { httpSend } from "./_client.ts";
-import { BASE_PATH, type Target, testEnv } from "./_fixtures.ts";
+import { BASE_PATH, reportEnv, strictEnv, type Target, testEnv } from "./_fixtures.ts";
+import { parseLogLines } from "./_logs.ts";
 import { printMatrix } from "./_matrix.ts";
 import { type Result, RESULT_PREFIX, runCases } from "./_harness.ts";
 import { STATIC_CHECKS } from "./_static.ts";
@@ -87,12 +88,18 @@ async function overHttp(shim: Shim): Promise<Result[]> {
   const sentinel = await startSentinel();
   const running: Running[] = [];
   try {
-    const [main, closed, unresolvable] = await Promise.all([
-      launch(shim, testEnv(upstream.origin + BASE_PATH)),
+    const origin = upstream.origin + BASE_PATH;
+    const launched = await Promise.allSettled([
+      launch(shim, testEnv(origin)),
       launch(shim, testEnv(`http://127.0.0.1:${await closedPort()}`)),
       launch(shim, testEnv(UNRESOLVABLE)),
-    ]).catch((error) => Promise.reject(error));
-    running.push(main, closed, unresolvable);
+      launch(shim, strictEnv(origin)),
+      launch(shim, reportEnv(origin)),
+    ]);
+    for (const result of launched) if (result.status === "fulfilled") running.push(result.value);
+    const failed = launched.find((result) => result.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const [main, closed, unresolvable, strict, report] = running;
     upstream.reset();
     const target: Target = {
       name: label,
@@ -103,6 +110,9 @@ async function overHttp(shim: Shim): Promise<Result[]> {
       unresolvable: (request) => httpSend(unresolvable.port, request),
       sentinelPort: sentinel.port,
       sentinelHits: sentinel.hits,
+      strict: (request) => httpSend(strict.port, request),
+      report: (request) => httpSend(report.port, request),
+      logs: () => [main, strict, report].flatMap((r) => parseLogLines(r.output())),
     };
     const found = await runCases(target, gatewayCases);
     for (const result of found) {

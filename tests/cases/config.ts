@@ -36,11 +36,39 @@ export const BAD_ENVS: [Record<string, string>, RegExp][] = [
   [{ ...GOOD, PSK_HEADER: "X Bad" }, /"PSK_HEADER" is not a valid header name/],
   [{ ...GOOD, PSK_HEADER: "Host" }, /"PSK_HEADER" cannot be "host"/],
   [{ ...GOOD, UPSTREAM_TIMEOUT_MS: "soon" }, /"UPSTREAM_TIMEOUT_MS" must be a whole number/],
+  [{ ...GOOD, UPSTREAM_TIMEOUT_MS: "0" }, /"UPSTREAM_TIMEOUT_MS" must be a whole number from 1/],
+  // Weak secrets: short, repetitive, or a known example value.
   [
-    { ...GOOD, UPSTREAM_TIMEOUT_MS: "0" },
-    /"UPSTREAM_TIMEOUT_MS" must be a whole number of milliseconds/,
+    { ...GOOD, PSK_KEYS: "seed:mypresharedkey" },
+    /entry 1 \("seed"\) has a weak secret: it is shorter/,
   ],
+  [{ ...GOOD, PSK_KEYS: `a:${"ab".repeat(16)}` }, /entry 1 \("a"\) has a weak secret: it repeats/],
+  [{ ...GOOD, PSK_KEYS: "a:MyPresharedKey-2026-production-x9" }, /well-known example value/],
+  [
+    { ...GOOD, PSK_KEYS: `a:${KEY};until=tomorrow` },
+    /"PSK_KEYS": entry 1: "until" must be a UTC date/,
+  ],
+  [
+    { ...GOOD, PSK_KEYS: `a:${KEY};from=2027-01-01;until=2026-01-01` },
+    /"from" must be before "until"/,
+  ],
+  [{ ...GOOD, PSK_KEYS: `a:${KEY};paths=admin` }, /entry 1: "paths" must list absolute paths/],
+  [{ ...GOOD, PSK_KEYS: `a:${KEY};role=admin` }, /entry 1 has an unknown parameter "role"/],
+  [{ ...GOOD, PSK_KEYS: `[{"id": "a", "secret": 1}]` }, /entry 1: the secret must be/],
+  [{ ...GOOD, PSK_KEYS: `[{"id":` }, /"PSK_KEYS": it starts with "\[" but is not valid JSON/],
+  [{ ...GOOD, PSK_THROTTLE: "lots" }, /"PSK_THROTTLE" must be "off" or failures per window/],
+  [{ ...GOOD, PSK_PUBLIC_PATHS: "/ok,healthz" }, /"PSK_PUBLIC_PATHS" must list absolute paths/],
+  [{ ...GOOD, PSK_PUBLIC_PATHS: "/a/../b" }, /"PSK_PUBLIC_PATHS" must list absolute paths/],
+  [{ ...GOOD, PSK_MODE: "audit" }, /"PSK_MODE" must be one of "enforce", "report"/],
+  [{ ...GOOD, PSK_LOG: "loud" }, /"PSK_LOG" must be one of/],
+  [{ ...GOOD, PSK_BEARER: "yes" }, /"PSK_BEARER" must be "on" or "off"/],
+  [{ ...GOOD, PSK_SUNSET_WARNING: "a week" }, /"PSK_SUNSET_WARNING" must be a duration/],
+  [{ ...GOOD, PSK_ID_HEADER: "X-Custom-PSK" }, /"PSK_ID_HEADER" must differ from "PSK_HEADER"/],
+  [{ ...GOOD, PSK_DENY_FORMAT: "html" }, /"PSK_DENY_FORMAT" must be one of/],
 ];
+
+/** The bad envs each shim is started with: it must refuse every one. */
+export const STARTUP_BAD_ENVS = [0, 1, 2, 4, 5, 9, 16, 20, 27, 29].map((i) => BAD_ENVS[i]);
 
 export const configCases: Case[] = [
   {

@@ -4,10 +4,17 @@ import { bodyCases } from "./bodies.ts";
 import { configCases } from "./config.ts";
 import { headerCases } from "./headers.ts";
 import { keyCases } from "./keys.ts";
+import { policyCases } from "./policy.ts";
 import { responseCases } from "./responses.ts";
 
 /** Cases that need a gateway: run in-process and over HTTP alike. */
-export const gatewayCases: Case[] = [...keyCases, ...headerCases, ...bodyCases, ...responseCases];
+export const gatewayCases: Case[] = [
+  ...keyCases,
+  ...headerCases,
+  ...bodyCases,
+  ...responseCases,
+  ...policyCases,
+];
 
 /** Cases of the library API: run in-process on each runtime. */
 export { configCases };

@@ -1,0 +1,30 @@
+// Where a key may be presented: the key header, and when enabled,
+// `Authorization: Bearer <key>` (RFC 6750 §2.1).
+
+export type Credential =
+  | { readonly kind: "none" }
+  | { readonly kind: "conflict" }
+  | { readonly kind: "malformed" }
+  | { readonly kind: "key"; readonly value: string; readonly fromBearer: boolean };
+
+const NONE: Credential = { kind: "none" };
+const CONFLICT: Credential = { kind: "conflict" };
+const MALFORMED: Credential = { kind: "malformed" };
+
+/**
+ * Reads the presented key. The header value is trimmed and never split on
+ * commas. A key in both places, even the same one, is a conflict: a client
+ * has one way to present its key, so two means confusion or an attack.
+ */
+export function readCredential(headers: Headers, keyHeader: string, bearer: boolean): Credential {
+  const fromHeader = headers.get(keyHeader)?.trim();
+  const authorization = bearer ? headers.get("authorization") : null;
+  const isBearer = authorization !== null && /^\s*bearer(\s|$)/i.test(authorization);
+  if (fromHeader && isBearer) return CONFLICT;
+  if (isBearer) {
+    // Exactly the scheme and one token, separated by spaces.
+    const parts = authorization.trim().split(/ +/);
+    return parts.length === 2 ? { kind: "key", value: parts[1], fromBearer: true } : MALFORMED;
+  }
+  return fromHeader ? { kind: "key", value: fromHeader, fromBearer: false } : NONE;
+}
