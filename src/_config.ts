@@ -105,7 +105,7 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
       level: oneOf(options.log?.level ?? "info", LOG_LEVELS, labels.log),
     }),
     denyFormat: oneOf(options.denyFormat ?? "auto", ["auto", "text", "problem"], labels.denyFormat),
-    keys: buildKeyRing(checked, labels.keys),
+    keys: buildKeyRing(checked, labels.keys, options.sha256),
   };
   // A rejected digest promise is awaited per request; keep it from being
   // reported as unhandled before the first one arrives.

@@ -23,6 +23,7 @@ const ENV_LABELS: Labels = {
   fetch: "fetch",
   decoding: "decoding",
   routeMode: "routeMode",
+  sha256: "sha256",
 };
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -94,24 +94,42 @@ function relay(
   sentAcceptEncoding: string | null,
   passage: Passage,
 ): Response {
+  if (method !== "HEAD" && !NULL_BODY.has(upstream.status)) {
+    // Edit the upstream's response where its headers may be changed (a
+    // shim's client): no second Response, no re-wrapped body. The Fetch
+    // standard makes fetch()'s headers immutable, and the first edit throws.
+    try {
+      editHeaders(upstream.headers, config, sentAcceptEncoding, passage);
+      return upstream;
+    } catch {
+      // Fall through to a copy.
+    }
+  }
   const headers = new Headers(upstream.headers);
-  stripHopByHop(headers);
-  const codings = (headers.get("content-encoding") ?? "").split(",")
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== "" && coding !== "identity");
-  if (codings.length > 0 && config.decoded(codings, sentAcceptEncoding)) {
-    // The bytes are no longer what these fields describe.
-    headers.delete("content-encoding");
-    headers.delete("content-length");
-  }
-  for (const [name, value] of Object.entries(passage.responseHeaders ?? {})) {
-    headers.set(name, value);
-  }
+  editHeaders(headers, config, sentAcceptEncoding, passage);
   const bodyless = method === "HEAD" || NULL_BODY.has(upstream.status);
   if (bodyless) upstream.body?.cancel().catch(() => {});
-  return new Response(bodyless ? null : upstream.body, {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    headers,
-  });
+  // No statusText: HTTP/2 and 3 have none, and no server shim sends it.
+  return new Response(bodyless ? null : upstream.body, { status: upstream.status, headers });
+}
+
+function editHeaders(
+  headers: Headers,
+  config: Config,
+  sentAcceptEncoding: string | null,
+  passage: Passage,
+): void {
+  stripHopByHop(headers);
+  const encoding = headers.get("content-encoding");
+  if (encoding !== null) {
+    const codings = encoding.split(",")
+      .map((coding) => coding.trim().toLowerCase())
+      .filter((coding) => coding !== "" && coding !== "identity");
+    if (codings.length > 0 && config.decoded(codings, sentAcceptEncoding)) {
+      // The bytes are no longer what these fields describe.
+      headers.delete("content-encoding");
+      headers.delete("content-length");
+    }
+  }
+  for (const [name, value] of Object.entries(passage.responseHeaders ?? {})) headers.set(name, value);
 }

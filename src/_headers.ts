@@ -17,8 +17,12 @@ const HOP_BY_HOP = [
   "upgrade",
 ];
 
-/** Removes hop-by-hop fields, including the ones `Connection` names. */
+/**
+ * Removes hop-by-hop fields, including the ones `Connection` names. On
+ * immutable headers it throws before changing anything.
+ */
 export function stripHopByHop(headers: Headers): void {
+  headers.delete("keep-alive");
   const connection = headers.get("connection");
   if (connection !== null) {
     for (const name of connection.split(",")) {

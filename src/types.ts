@@ -100,6 +100,12 @@ export interface GatewayOptions {
   /** How `fetch` treats compressed bodies. Default `"auto"` with the platform fetch, else `"raw"`. */
   decoding?: UpstreamDecoding;
   /**
+   * A SHA-256 implementation for hashing presented keys. Default: Web
+   * Crypto's `crypto.subtle.digest`. The Node shim passes `node:crypto`'s,
+   * which answers without a round trip through the thread pool.
+   */
+  sha256?: (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+  /**
    * Workers route mode: with no `upstream`, forward to the request's own URL,
    * that is, the origin behind the Workers route. Only safe on Workers, where
    * such a subrequest reaches the origin instead of the Worker again.
