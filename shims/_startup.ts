@@ -8,6 +8,10 @@ export interface Started {
   readonly gateway: Gateway;
   readonly port: number;
   readonly hostname: string;
+  /** REUSE_PORT=on: several processes may listen on the port (Linux spreads connections). */
+  readonly reusePort: boolean;
+  /** WORKERS: processes to serve from (the Node shim forks them with node:cluster). */
+  readonly workers: number;
 }
 
 /**
@@ -20,9 +24,26 @@ export async function startGateway(
 ): Promise<Started> {
   const port = parsePort(env.PORT);
   const hostname = parseHostname(env.HOSTNAME);
+  const reusePort = parseOnOff(env.REUSE_PORT, "REUSE_PORT");
+  const workers = parseWorkers(env.WORKERS);
   const gateway = gatewayFromEnv(env, fixed);
   await gateway.ready;
-  return { gateway, port, hostname };
+  return { gateway, port, hostname, reusePort, workers };
+}
+
+function parseOnOff(value: unknown, name: string): boolean {
+  if (value === undefined || value === "" || value === "off") return false;
+  if (value === "on") return true;
+  throw new ConfigError(`"${name}" must be "on" or "off", not "${value}"`);
+}
+
+function parseWorkers(value: unknown): number {
+  if (value === undefined || value === "") return 1;
+  const workers = Number(value);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || workers < 1 || workers > 256) {
+    throw new ConfigError(`"WORKERS" must be a whole number from 1 to 256, not "${value}"`);
+  }
+  return workers;
 }
 
 function parsePort(value: unknown): number {

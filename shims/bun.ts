@@ -1,4 +1,5 @@
-// Bun entry: `bun shims/bun.ts`.
+// Bun entry: `bun shims/bun.ts`. WORKERS=N starts N processes on one port
+// (reusePort: Linux spreads the connections).
 import { listening, type Started, startGateway, startupFailure } from "./_startup.ts";
 
 let started: Started;
@@ -8,12 +9,29 @@ try {
   console.error(startupFailure(error));
   process.exit(1);
 }
-const { gateway, port, hostname } = started;
+const { gateway, port, hostname, reusePort, workers } = started;
 const timeoutMs = Number(Bun.env.UPSTREAM_TIMEOUT_MS || 30_000);
+
+const children = Array.from(
+  { length: workers - 1 },
+  () =>
+    Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+      env: { ...Bun.env, WORKERS: "1", REUSE_PORT: "on", PSK_QUIET_LISTEN: "1" },
+      stdout: "inherit",
+      stderr: "inherit",
+    }),
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill(signal);
+    process.exit(0);
+  });
+}
 
 const server = Bun.serve({
   port,
   hostname,
+  reusePort: reusePort || workers > 1,
   // Bun answers 413 past 128 MiB by default; a proxy streams any size.
   maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   // Bun closes a connection idle for 10 s, shorter than a slow upstream may
@@ -21,4 +39,6 @@ const server = Bun.serve({
   idleTimeout: Math.min(255, Math.ceil(timeoutMs / 1000) + 5),
   fetch: (request, server) => gateway(request, { address: server.requestIP(request)?.address }),
 });
-console.log(listening("bun", server.hostname ?? hostname, server.port ?? port));
+if (!Bun.env.PSK_QUIET_LISTEN) {
+  console.log(listening("bun", server.hostname ?? hostname, server.port ?? port));
+}

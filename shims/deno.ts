@@ -8,7 +8,14 @@ try {
   console.error(startupFailure(error));
   Deno.exit(1);
 }
-const { gateway, port, hostname } = started;
+const { gateway, port, hostname, reusePort, workers } = started;
+if (reusePort || workers > 1) {
+  // Deno's reusePort is still unstable; `deno serve --parallel` is the stable way.
+  console.error(
+    "psk-gate: cannot start: on Deno, use all cores with `deno serve --parallel shims/deno_serve.ts` instead of REUSE_PORT or WORKERS",
+  );
+  Deno.exit(1);
+}
 
 Deno.serve({
   port,
