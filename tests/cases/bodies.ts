@@ -1,10 +1,10 @@
 // Bodies both ways (cases B1, B3, B4) and compression (C1, C2).
 import { createHash } from "node:crypto";
 import zlib from "node:zlib";
-import type { Case } from "../_fixtures.ts";
+import type { Case, Target } from "../_fixtures.ts";
 import { text } from "../_client.ts";
 import { TEXT } from "../_upstream.ts";
-import type { RawResponse } from "../_client.ts";
+import type { RawRequest, RawResponse } from "../_client.ts";
 import { assert, keyed, responseHeader, seenHeader, through } from "./_assert.ts";
 
 const MiB = 1024 * 1024;
@@ -50,36 +50,26 @@ function assertHonestCoding(response: RawResponse): void {
   assert.equal(text(body), TEXT);
 }
 
+/** Uploads BODY; U must get every byte, and any Content-Length it sees must be true. */
+async function assertUploaded(t: Target, body: RawRequest["body"]): Promise<void> {
+  const { response, seen } = await through(t, keyed({ method: "POST", target: "/upload", body }));
+  assert.equal(response.status, 200);
+  assert.equal(seen.bodyLength, BODY.length);
+  assert.equal(seen.bodySha256, BODY_SHA);
+  const length = seenHeader(seen, "content-length");
+  if (length !== undefined) assert.equal(Number(length), BODY.length);
+}
+
 export const bodyCases: Case[] = [
   {
     id: "B1-length",
     title: "8 MiB POST with Content-Length arrives whole, with its true length",
-    run: async (t) => {
-      const { response, seen } = await through(
-        t,
-        keyed({ method: "POST", target: "/upload", body: BODY }),
-      );
-      assert.equal(response.status, 200);
-      assert.equal(seen.bodyLength, BODY.length);
-      assert.equal(seen.bodySha256, BODY_SHA);
-      const length = seenHeader(seen, "content-length");
-      if (length !== undefined) assert.equal(Number(length), BODY.length);
-    },
+    run: (t) => assertUploaded(t, BODY),
   },
   {
     id: "B1-chunked",
     title: "8 MiB chunked POST, dribbled at first, arrives whole (B4: Transfer-Encoding: chunked)",
-    run: async (t) => {
-      const { response, seen } = await through(
-        t,
-        keyed({ method: "POST", target: "/upload", body: dribble }),
-      );
-      assert.equal(response.status, 200);
-      assert.equal(seen.bodyLength, BODY.length);
-      assert.equal(seen.bodySha256, BODY_SHA);
-      const length = seenHeader(seen, "content-length");
-      if (length !== undefined) assert.equal(Number(length), BODY.length);
-    },
+    run: (t) => assertUploaded(t, dribble),
   },
   {
     id: "B1-bodyless",
