@@ -58,7 +58,14 @@ export function start(
   env: Record<string, string> = {},
 ): ChildProcess {
   return spawn(command, args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", ...env },
+    // Wrangler, offline: no telemetry, no download of the Request.cf data.
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      NO_COLOR: "1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
