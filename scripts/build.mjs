@@ -14,7 +14,8 @@ const node = {
 };
 
 await Promise.all([
-  build({ ...node, entryPoints: ["shims/node.ts"], outfile: "dist/node.mjs" }),
+  // Self-contained: @hono/node-server is bundled, so a host needs only this file.
+  build({ ...node, packages: "bundle", entryPoints: ["shims/node.ts"], outfile: "dist/node.mjs" }),
   build({
     ...node,
     entryPoints: ["scripts/start.ts"],

@@ -1,8 +1,9 @@
 // Start-up shared by the listening shims. Portable: each shim hands in its
-// runtime's environment and does the exiting itself.
+// runtime's environment and stdout, and does the listening and exiting.
+import { configFromEnv } from "../src/_env.ts";
 import { ConfigError } from "../src/errors.ts";
 import { gatewayFromEnv } from "../src/handler.ts";
-import type { Env, Gateway, GatewayOptions } from "../src/types.ts";
+import type { Env, Gateway, GatewayOptions, LogEntry } from "../src/types.ts";
 
 export interface Started {
   readonly gateway: Gateway;
@@ -10,40 +11,67 @@ export interface Started {
   readonly hostname: string;
   /** REUSE_PORT=on: several processes may listen on the port (Linux spreads connections). */
   readonly reusePort: boolean;
-  /** WORKERS: processes to serve from (the Node shim forks them with node:cluster). */
+  /** WORKERS: processes to serve from. */
   readonly workers: number;
+  /** Writes out log lines still waiting for their batch. */
+  readonly flushLog: () => void;
 }
 
 /**
- * Validates the whole configuration, listen address included, and hashes
- * the keys, so that a bad env stops the process before it listens.
+ * Validates the whole configuration, listen address included, so that a
+ * bad env stops the process before it listens; prints what an operator
+ * should know (report-only mode, keys already expired). Log lines go to
+ * `write` in batches, one write per event-loop turn instead of one per line.
  */
-export async function startGateway(
+export function startGateway(
   env: Env,
+  write: (text: string) => void,
   fixed: Partial<GatewayOptions> = {},
-): Promise<Started> {
+): Started {
   const port = parsePort(env.PORT);
   const hostname = parseHostname(env.HOSTNAME);
   const reusePort = parseOnOff(env.REUSE_PORT, "REUSE_PORT");
   const workers = parseWorkers(env.WORKERS);
-  const gateway = gatewayFromEnv(env, fixed);
-  await gateway.ready;
-  return { gateway, port, hostname, reusePort, workers };
+  const { sink, flush } = batchedLines(write);
+  const options = { ...fixed, log: { sink } };
+  for (const note of notes(env, options)) console.error(`psk-gate: ${note}`);
+  return {
+    gateway: gatewayFromEnv(env, options),
+    port,
+    hostname,
+    reusePort,
+    workers,
+    flushLog: flush,
+  };
 }
 
-function parseOnOff(value: unknown, name: string): boolean {
-  if (value === undefined || value === "" || value === "off") return false;
-  if (value === "on") return true;
-  throw new ConfigError(`"${name}" must be "on" or "off", not "${value}"`);
-}
-
-function parseWorkers(value: unknown): number {
-  if (value === undefined || value === "") return 1;
-  const workers = Number(value);
-  if (typeof value !== "string" || !/^\d+$/.test(value) || workers < 1 || workers > 256) {
-    throw new ConfigError(`"WORKERS" must be a whole number from 1 to 256, not "${value}"`);
+function notes(env: Env, options: Partial<GatewayOptions>): string[] {
+  const config = configFromEnv(env, options);
+  const now = Date.now();
+  const found = config.keys.ids.flatMap((id, i) => {
+    const until = config.keys.policies[i].until;
+    return until !== undefined && until <= now
+      ? [`key "${id}" expired on ${new Date(until).toISOString()}; it is denied`]
+      : [];
+  });
+  if (config.reportOnly) {
+    found.push("PSK_MODE=report: nothing is denied; would-be denials are only logged");
   }
-  return workers;
+  return found;
+}
+
+function batchedLines(write: (text: string) => void) {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join("\n") + "\n";
+    pending = [];
+    write(text);
+  };
+  const sink = (entry: LogEntry) => {
+    if (pending.push(JSON.stringify(entry)) === 1) setTimeout(flush, 0);
+  };
+  return { sink, flush };
 }
 
 function parsePort(value: unknown): number {
@@ -63,10 +91,42 @@ function parseHostname(value: unknown): string {
   return value;
 }
 
+function parseOnOff(value: unknown, name: string): boolean {
+  if (value === undefined || value === "" || value === "off") return false;
+  if (value === "on") return true;
+  throw new ConfigError(`"${name}" must be "on" or "off", not "${value}"`);
+}
+
+function parseWorkers(value: unknown): number {
+  if (value === undefined || value === "") return 1;
+  const workers = Number(value);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || workers < 1 || workers > 256) {
+    throw new ConfigError(`"WORKERS" must be a whole number from 1 to 256, not "${value}"`);
+  }
+  return workers;
+}
+
 /** The line a shim prints before exiting on a start-up error. */
 export function startupFailure(error: unknown): string {
   if (error instanceof ConfigError) return `psk-gate: cannot start: ${error.message}`;
   throw error;
+}
+
+/** The line a shim prints when it cannot listen: the cause, not a stack. */
+export function listenFailure(error: unknown, hostname: string, port: number): string {
+  const code = String(
+    (error as { code?: string; name?: string })?.code ?? (error as Error)?.name ?? "",
+  );
+  const message = String((error as Error)?.message ?? "");
+  const where = `${hostname}:${port}`;
+  let why = `cannot listen on ${where}`;
+  if (/EADDRINUSE|AddrInUse/.test(code) || /in use/i.test(message)) {
+    why = `port ${port} is already in use`;
+  } else if (/EACCES|PermissionDenied/.test(code)) why = `no permission to listen on ${where}`;
+  else if (/EADDRNOTAVAIL|AddrNotAvailable|ENOTFOUND|EAI_AGAIN/.test(code)) {
+    why = `"HOSTNAME" ${hostname} is not an address of this machine`;
+  }
+  return `psk-gate: cannot start: ${why}`;
 }
 
 /** The line a shim prints once it listens. Tests read the port from it. */

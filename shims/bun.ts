@@ -1,15 +1,21 @@
 // Bun entry: `bun shims/bun.ts`. WORKERS=N starts N processes on one port
 // (reusePort: Linux spreads the connections).
-import { listening, type Started, startGateway, startupFailure } from "./_startup.ts";
+import {
+  listenFailure,
+  listening,
+  type Started,
+  startGateway,
+  startupFailure,
+} from "./_startup.ts";
 
 let started: Started;
 try {
-  started = await startGateway(Bun.env);
+  started = startGateway(Bun.env, (text) => process.stdout.write(text));
 } catch (error) {
   console.error(startupFailure(error));
   process.exit(1);
 }
-const { gateway, port, hostname, reusePort, workers } = started;
+const { gateway, port, hostname, reusePort, workers, flushLog } = started;
 const timeoutMs = Number(Bun.env.UPSTREAM_TIMEOUT_MS || 30_000);
 
 const children = Array.from(
@@ -24,21 +30,28 @@ const children = Array.from(
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     for (const child of children) child.kill(signal);
+    flushLog();
     process.exit(0);
   });
 }
 
-const server = Bun.serve({
-  port,
-  hostname,
-  reusePort: reusePort || workers > 1,
-  // Bun answers 413 past 128 MiB by default; a proxy streams any size.
-  maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-  // Bun closes a connection idle for 10 s, shorter than a slow upstream may
-  // legitimately take; 255 s is Bun's maximum.
-  idleTimeout: Math.min(255, Math.ceil(timeoutMs / 1000) + 5),
-  fetch: (request, server) => gateway(request, { address: server.requestIP(request)?.address }),
-});
+let server: ReturnType<typeof Bun.serve>;
+try {
+  server = Bun.serve({
+    port,
+    hostname,
+    reusePort: reusePort || workers > 1,
+    // Bun answers 413 past 128 MiB by default; a proxy streams any size.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    // Bun closes a connection idle for 10 s, shorter than a slow upstream may
+    // legitimately take; 255 s is Bun's maximum.
+    idleTimeout: Math.min(255, Math.ceil(timeoutMs / 1000) + 5),
+    fetch: (request, server) => gateway(request, { address: server.requestIP(request)?.address }),
+  });
+} catch (error) {
+  console.error(listenFailure(error, hostname, port));
+  process.exit(1);
+}
 if (!Bun.env.PSK_QUIET_LISTEN) {
   console.log(listening("bun", server.hostname ?? hostname, server.port ?? port));
 }

@@ -3,23 +3,26 @@
 // processes with node:cluster, which share the port.
 import { serve } from "@hono/node-server";
 import cluster from "node:cluster";
-import { createHash } from "node:crypto";
 import { nodeFetch } from "./_node_fetch.ts";
-import { listening, type Started, startGateway, startupFailure } from "./_startup.ts";
+import {
+  listenFailure,
+  listening,
+  type Started,
+  startGateway,
+  startupFailure,
+} from "./_startup.ts";
 
 let started: Started;
 try {
-  started = await startGateway(process.env, {
+  started = startGateway(process.env, (text) => process.stdout.write(text), {
     fetch: nodeFetch,
     decoding: "raw",
-    // Synchronous: Web Crypto's digest is a thread-pool round trip on Node.
-    sha256: (data) => createHash("sha256").update(data).digest(),
   });
 } catch (error) {
   console.error(startupFailure(error));
   process.exit(1);
 }
-const { gateway, port, hostname, workers } = started;
+const { gateway, port, hostname, workers, flushLog } = started;
 
 if (workers > 1 && cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork();
@@ -44,7 +47,14 @@ if (workers > 1 && cluster.isPrimary) {
       console.log(listening("node", info.address, info.port));
     }
   });
+  server.once("error", (error) => {
+    console.error(listenFailure(error, hostname, port));
+    process.exit(1);
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => server.close(() => process.exit(0)));
+    process.once(signal, () => {
+      flushLog();
+      server.close(() => process.exit(0));
+    });
   }
 }

@@ -36,7 +36,7 @@ const RESERVED_HEADERS = new Set([
 export interface Config {
   /** Upstream origin and base path without a trailing "/"; undefined in route mode. */
   readonly upstream?: { readonly origin: string; readonly basePath: string };
-  readonly keys: Promise<KeyRing>;
+  readonly keys: KeyRing;
   /** Lower-case header names. */
   readonly header: string;
   readonly idHeader?: string;
@@ -105,11 +105,8 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
       level: oneOf(options.log?.level ?? "info", LOG_LEVELS, labels.log),
     }),
     denyFormat: oneOf(options.denyFormat ?? "auto", ["auto", "text", "problem"], labels.denyFormat),
-    keys: buildKeyRing(checked, labels.keys, options.sha256),
+    keys: buildKeyRing(checked, labels.keys),
   };
-  // A rejected digest promise is awaited per request; keep it from being
-  // reported as unhandled before the first one arrives.
-  config.keys.catch(() => {});
   return config;
 }
 
@@ -143,13 +140,15 @@ function headerName(value: string, name: string, rewritable = true): string {
 }
 
 function pathRule(value: string, name: string): PathRule {
-  const prefix = value.endsWith("*");
+  const prefix = value.endsWith("/*");
   const path = prefix ? value.slice(0, -1) : value;
-  if (!isConfigPath(path)) {
+  if (!isConfigPath(path) || (!prefix && value.includes("*"))) {
     throw new ConfigError(
       `"${name}" must list absolute paths such as /healthz or /docs/*, not "${value}"`,
     );
   }
+  // Fail closed: a rule that opens every path is a mistake, not a config.
+  if (prefix && path === "/") throw new ConfigError(`"${name}": "/*" would make every path public`);
   return { path, prefix };
 }
 

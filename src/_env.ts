@@ -23,7 +23,6 @@ const ENV_LABELS: Labels = {
   fetch: "fetch",
   decoding: "decoding",
   routeMode: "routeMode",
-  sha256: "sha256",
 };
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -65,7 +64,10 @@ export function optionsFromEnv(env: Env): GatewayOptions {
 
 /** {@linkcode resolveConfig} for an env object, with errors naming variables. */
 export function configFromEnv(env: Env, fixed: Partial<GatewayOptions> = {}): Config {
-  return resolveConfig({ ...optionsFromEnv(env), ...fixed }, ENV_LABELS);
+  const options = optionsFromEnv(env);
+  // A shim's log sink joins the level PSK_LOG chose.
+  const log = { ...options.log, ...fixed.log };
+  return resolveConfig({ ...options, ...fixed, log }, ENV_LABELS);
 }
 
 function integer(value: string, name: string): number {

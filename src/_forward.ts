@@ -131,5 +131,7 @@ function editHeaders(
       headers.delete("content-length");
     }
   }
-  for (const [name, value] of Object.entries(passage.responseHeaders ?? {})) headers.set(name, value);
+  for (const [name, value] of Object.entries(passage.responseHeaders ?? {})) {
+    headers.set(name, value);
+  }
 }

@@ -106,6 +106,9 @@ function checkCredential(spec: KeySpec, where: string): { secret?: string; sha25
     return { sha256: spec.sha256 };
   }
   const secret = (spec as { secret?: unknown }).secret;
+  if (secret === undefined) {
+    throw new ConfigError(`Cannot parse ${where} has neither "secret" nor "sha256"`);
+  }
   if (typeof secret !== "string" || !SECRET.test(secret)) {
     throw new ConfigError(
       `Cannot parse ${where}: the secret must be 1-1024 visible ASCII characters without "," or ";"`,

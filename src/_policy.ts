@@ -1,7 +1,7 @@
 // Who may pass: public paths, CORS preflights, then the key and its policy.
 import type { Config } from "./_config.ts";
 import { readCredential } from "./_credentials.ts";
-import { type KeyPolicy, type KeyRing, verifyKey } from "./_keys.ts";
+import { type KeyPolicy, verifyKey } from "./_keys.ts";
 import { canonicalPath, matchesRule, underPrefix } from "./_paths.ts";
 
 export type Reason =
@@ -24,12 +24,8 @@ export type Decision =
   | { readonly allow: false; readonly reason: Reason; readonly keyId?: string };
 
 /** Decides whether `request` may reach the upstream, and under which key. */
-export async function decide(
-  request: Request,
-  pathname: string,
-  config: Config,
-  keys: KeyRing,
-): Promise<Decision> {
+export function decide(request: Request, pathname: string, config: Config): Decision {
+  const keys = config.keys;
   const path = canonicalPath(pathname);
   if (path !== undefined && config.publicPaths.some((rule) => matchesRule(path, rule))) {
     return { allow: true, outcome: "public" };
@@ -40,7 +36,7 @@ export async function decide(
   if (credential.kind === "none") return { allow: false, reason: "missing_key" };
   if (credential.kind === "conflict") return { allow: false, reason: "conflicting_keys" };
   if (credential.kind === "malformed") return { allow: false, reason: "invalid_key" };
-  const index = await verifyKey(credential.value, keys);
+  const index = verifyKey(credential.value, keys);
   if (index === -1) return { allow: false, reason: "invalid_key" };
 
   const keyId = keys.ids[index];

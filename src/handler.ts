@@ -24,20 +24,10 @@ async function handle(request: Request, config: Config, client?: ClientInfo): Pr
   const started = Date.now();
   const url = new URL(request.url);
   const address = clientAddress(request, client, config);
-  const result = await config.keys.then(
-    async (keys) => {
-      const decision = await decide(request, url.pathname, config, keys);
-      return decision.allow
-        ? admit(request, url, config, client, decision)
-        : refuse(request, url, config, client, decision, address);
-    },
-    // A key list that failed to hash: fail closed, for everyone.
-    (): Outcome => ({
-      response: answer(ANSWERS.internalError),
-      outcome: "error",
-      reason: "misconfigured",
-    }),
-  );
+  const decision = decide(request, url.pathname, config);
+  const result = decision.allow
+    ? await admit(request, url, config, client, decision)
+    : await refuse(request, url, config, client, decision, address);
   config.log?.({
     requestId: requestId(request),
     method: request.method,
@@ -168,8 +158,7 @@ function requestId(request: Request): string {
  * function never throws.
  *
  * @param options Upstream, keys and the optional knobs of {@linkcode GatewayOptions}.
- * @returns A handler `(request, client?) => Promise<Response>`, and `ready`,
- * which settles once the keys are hashed (rejecting if two share a secret).
+ * @returns A handler `(request, client?) => Promise<Response>`.
  *
  * @example Deny a request without the key
  * ```ts
@@ -181,7 +170,6 @@ function requestId(request: Request): string {
  *   keys: "ci:sha256:2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b",
  *   log: { level: "off" },
  * });
- * await gateway.ready;
  * const response = await gateway(new Request("http://gw.example/"));
  * equal(response.status, 403);
  * ```
@@ -191,9 +179,8 @@ export function createHandler(options: GatewayOptions): Gateway {
 }
 
 function bind(config: Config): Gateway {
-  const gateway = (request: Request, client?: ClientInfo) =>
+  return (request, client) =>
     handle(request, config, client).catch(() => answer(ANSWERS.internalError));
-  return Object.assign(gateway, { ready: config.keys.then(() => {}) });
 }
 
 /**
@@ -225,15 +212,11 @@ export function createEnvHandler(
 
 function fromEnv(env: Env, fixed: Partial<GatewayOptions>): Gateway {
   try {
-    const gateway = gatewayFromEnv(env, fixed);
-    gateway.ready.catch((error) => report(error));
-    return gateway;
+    return gatewayFromEnv(env, fixed);
   } catch (error) {
     report(error);
     // Fail closed: every request gets a generic 500, the log says why.
-    return Object.assign(() => Promise.resolve(answer(ANSWERS.internalError)), {
-      ready: Promise.resolve(),
-    });
+    return () => Promise.resolve(answer(ANSWERS.internalError));
   }
 }
 

@@ -100,12 +100,6 @@ export interface GatewayOptions {
   /** How `fetch` treats compressed bodies. Default `"auto"` with the platform fetch, else `"raw"`. */
   decoding?: UpstreamDecoding;
   /**
-   * A SHA-256 implementation for hashing presented keys. Default: Web
-   * Crypto's `crypto.subtle.digest`. The Node shim passes `node:crypto`'s,
-   * which answers without a round trip through the thread pool.
-   */
-  sha256?: (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-  /**
    * Workers route mode: with no `upstream`, forward to the request's own URL,
    * that is, the origin behind the Workers route. Only safe on Workers, where
    * such a subrequest reaches the origin instead of the Worker again.
@@ -229,9 +223,5 @@ export interface ClientInfo {
   readonly address?: string;
 }
 
-/** The gateway: a Web-standard request handler. */
-export interface Gateway {
-  (request: Request, client?: ClientInfo): Promise<Response>;
-  /** Settles once the keys are hashed; rejects if two entries share a secret. */
-  readonly ready: Promise<void>;
-}
+/** The gateway: a Web-standard request handler that never throws. */
+export type Gateway = (request: Request, client?: ClientInfo) => Promise<Response>;

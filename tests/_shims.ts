@@ -50,18 +50,11 @@ export const SHIMS: Shim[] = [
       "H1-named": "workerd drops the client's Connection field before the Worker runs and keeps " +
         "the fields it names, so a Worker cannot tell them from end-to-end fields",
     },
-    // Wrangler needs Node 22+: run it on the Node 24 that npm installed.
-    command: (port, spare) => [RUNTIMES.node24, [
-      RUNTIMES.wrangler,
-      "dev",
-      "--local",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
+    // `npm run start:workers` itself; wrangler needs Node 22+, so Node 24 runs it.
+    command: (_port, spare) => [RUNTIMES.node24, [
+      "scripts/start_workers.mjs",
       "--inspector-port",
       String(spare),
-      "--show-interactive-dev-session=false",
     ]],
   },
 ];

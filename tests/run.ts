@@ -59,6 +59,14 @@ if (limited > 0) {
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
 
+/** Prints one line per finished column, so a long run shows it is alive. */
+function progress(label: string, found: Result[]): Result[] {
+  const failed = found.filter((r) => !r.ok && !r.limit).length;
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`${label}: ${found.length - failed} of ${found.length} ok (${seconds} s)`);
+  return found;
+}
+
 async function inProcess(name: string, command: string, args: string[]): Promise<Result[]> {
   const label = `${name} in-process`;
   const finished = await run(command, args, { timeoutMs: 240_000 });

@@ -3,6 +3,7 @@
 // the runner against each one.
 import { ConfigError, createHandler, handler } from "../../mod.ts";
 import { gatewayFromEnv } from "../../src/handler.ts";
+import { sha256 } from "../../src/_sha256.ts";
 import type { Case } from "../_fixtures.ts";
 import { KEY } from "../_fixtures.ts";
 import { text } from "../_client.ts";
@@ -59,6 +60,12 @@ export const BAD_ENVS: [Record<string, string>, RegExp][] = [
   [{ ...GOOD, PSK_THROTTLE: "lots" }, /"PSK_THROTTLE" must be "off" or failures per window/],
   [{ ...GOOD, PSK_PUBLIC_PATHS: "/ok,healthz" }, /"PSK_PUBLIC_PATHS" must list absolute paths/],
   [{ ...GOOD, PSK_PUBLIC_PATHS: "/a/../b" }, /"PSK_PUBLIC_PATHS" must list absolute paths/],
+  [{ ...GOOD, PSK_PUBLIC_PATHS: "/docs*" }, /"PSK_PUBLIC_PATHS" must list absolute paths/],
+  [
+    { ...GOOD, PSK_PUBLIC_PATHS: "/healthz,/*" },
+    /"PSK_PUBLIC_PATHS": "\/\*" would make every path public/,
+  ],
+  [{ ...GOOD, PSK_KEYS: `[{"id": "a"}]` }, /entry 1 has neither "secret" nor "sha256"/],
   [{ ...GOOD, PSK_MODE: "audit" }, /"PSK_MODE" must be one of "enforce", "report"/],
   [{ ...GOOD, PSK_LOG: "loud" }, /"PSK_LOG" must be one of/],
   [{ ...GOOD, PSK_BEARER: "yes" }, /"PSK_BEARER" must be "on" or "off"/],
@@ -87,15 +94,27 @@ export const configCases: Case[] = [
   },
   {
     id: "config-same-secret",
-    title: "two ids with the same secret, one of them hashed, are refused once hashed",
+    title: "two ids with the same secret, one of them hashed, are refused",
     run: async () => {
       const digest = Array.from(
         new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(KEY))),
         (b) => b.toString(16).padStart(2, "0"),
       ).join("");
-      const gateway = gatewayFromEnv({ ...GOOD, PSK_KEYS: `a:${KEY},b:sha256:${digest}` });
-      await assert.rejects(gateway.ready, /keys "a" and "b" have the same secret/);
-      assert.equal((await gateway(new Request("http://gw.test/"))).status, 500);
+      assert.throws(
+        () => gatewayFromEnv({ ...GOOD, PSK_KEYS: `a:${KEY},b:sha256:${digest}` }),
+        /keys "a" and "b" have the same secret/,
+      );
+    },
+  },
+  {
+    id: "sha256",
+    title: "the gateway's SHA-256 agrees with Web Crypto on every length around block edges",
+    run: async () => {
+      for (const length of [0, 1, 31, 55, 56, 63, 64, 65, 119, 120, 1000, 8192]) {
+        const data = crypto.getRandomValues(new Uint8Array(length));
+        const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+        assert.deepEqual(sha256(data), expected, `length ${length}`);
+      }
     },
   },
   {
