@@ -3,6 +3,15 @@
 // variables named in wrangler.jsonc from this environment to the Worker.
 import { spawn } from "node:child_process";
 
+// Route mode (no UPSTREAM_URL) needs a real Workers route; locally the
+// request would come back to the Worker, or go wherever its Host says.
+if (!process.env.UPSTREAM_URL) {
+  console.error(
+    'psk-gate: cannot start: "UPSTREAM_URL" is not set (route mode works only deployed on a route)',
+  );
+  process.exit(1);
+}
+
 const args = [
   "node_modules/wrangler/bin/wrangler.js",
   "dev",

@@ -1,7 +1,7 @@
 // The Node shim's upstream client: node:http with keep-alive agents. Unlike
 // Node's fetch it relays compressed bodies as sent, adds no headers of its
 // own (Accept-Language, Sec-Fetch-Mode, User-Agent), and skips the WHATWG
-// stream layers on the request side.
+// stream layers on the response side for small bodies.
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
@@ -12,16 +12,19 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 // Statuses whose responses cannot have a body (Fetch standard).
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+const NULL_BODY = new Set([204, 205, 304]);
 // A body this small and of known length is read whole before the Response is
 // made: @hono/node-server then writes it in one call, with no web stream in
 // between (one costs tens of microseconds on Node 20).
 const BUFFER_LIMIT = 64 * 1024;
 
+type Init = RequestInit & { body?: ReadableStream<Uint8Array> | null };
+
 /** A fetch-compatible client over node:http(s); bodies are passed raw. */
-export const nodeFetch: UpstreamFetch = (url, init) =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
+export const nodeFetch: UpstreamFetch = (url, init) => send(new URL(url), init as Init);
+
+function send(target: URL, init: Init): Promise<Response> {
+  return new Promise((resolve, reject) => {
     const client = target.protocol === "https:" ? https : http;
     const request = client.request(target, {
       method: init.method,
@@ -30,31 +33,53 @@ export const nodeFetch: UpstreamFetch = (url, init) =>
       signal: init.signal ?? undefined,
     });
     request.once("error", reject);
-    request.once("response", (incoming) => {
-      const status = incoming.statusCode ?? 502;
-      const headers = new Headers();
-      const raw = incoming.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-      const respond = (body: ConstructorParameters<typeof Response>[0]) =>
-        resolve(new Response(body, { status, statusText: incoming.statusMessage, headers }));
-      const length = Number(incoming.headers["content-length"] ?? NaN);
-      if (NULL_BODY.has(status) || init.method === "HEAD") {
-        incoming.resume();
-        respond(null);
-      } else if (length <= BUFFER_LIMIT) {
-        const chunks: Buffer[] = [];
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.once("end", () => respond(Buffer.concat(chunks)));
-        incoming.once("error", reject);
-      } else {
-        respond(Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
-      }
+    // A 101 nobody asked for (the gateway never forwards Upgrade).
+    request.once("upgrade", (_response, socket) => {
+      socket.destroy();
+      reject(new Error("unexpected protocol switch"));
     });
-    sendBody(request, init.body as ReadableStream<Uint8Array> | null);
+    request.once("response", (incoming) => receive(incoming, init, resolve, reject));
+    sendBody(request, init.body ?? null);
   });
+}
 
-function outgoingHeaders(headers: Headers): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+function receive(
+  incoming: http.IncomingMessage,
+  init: Init,
+  resolve: (response: Response) => void,
+  reject: (error: Error) => void,
+): void {
+  const status = incoming.statusCode ?? 0;
+  if (status < 200 || status > 599) {
+    incoming.destroy();
+    return reject(new Error("unrelayable status"));
+  }
+  const headers = new Headers();
+  const raw = incoming.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  const respond = (body: ConstructorParameters<typeof Response>[0]) =>
+    resolve(new Response(body, { status, statusText: incoming.statusMessage, headers }));
+  // A reset mid-body is the upstream's doing, not a bug to print a stack for:
+  // @hono/node-server stays quiet for this code and just aborts the transfer.
+  incoming.once("error", (error: NodeJS.ErrnoException) => {
+    error.code = "ERR_STREAM_PREMATURE_CLOSE";
+  });
+  const length = Number(incoming.headers["content-length"] ?? NaN);
+  if (NULL_BODY.has(status) || init.method === "HEAD") {
+    incoming.resume();
+    respond(null);
+  } else if (length <= BUFFER_LIMIT) {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.once("end", () => respond(Buffer.concat(chunks)));
+    incoming.once("error", reject);
+  } else {
+    respond(Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
+  }
+}
+
+function outgoingHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [name, value] of headers) out[name] = value;
   return out;
 }

@@ -16,7 +16,6 @@ try {
   process.exit(1);
 }
 const { gateway, port, hostname, reusePort, workers, flushLog } = started;
-const timeoutMs = Number(Bun.env.UPSTREAM_TIMEOUT_MS || 30_000);
 
 const children = Array.from(
   { length: workers - 1 },
@@ -43,10 +42,13 @@ try {
     reusePort: reusePort || workers > 1,
     // Bun answers 413 past 128 MiB by default; a proxy streams any size.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    // Bun closes a connection idle for 10 s, shorter than a slow upstream may
-    // legitimately take; 255 s is Bun's maximum.
-    idleTimeout: Math.min(255, Math.ceil(timeoutMs / 1000) + 5),
-    fetch: (request, server) => gateway(request, { address: server.requestIP(request)?.address }),
+    fetch: (request, server) => {
+      // Bun closes a connection idle for 10 s, even mid-exchange: a slow
+      // upstream or an event stream with long pauses would be cut off. The
+      // gateway's own timeout governs an exchange; Bun's, idle connections.
+      server.timeout(request, 0);
+      return gateway(request, { address: server.requestIP(request)?.address });
+    },
   });
 } catch (error) {
   console.error(listenFailure(error, hostname, port));

@@ -1,50 +1,90 @@
-// Which content codings an upstream client decodes by itself. The Fetch
-// standard decodes a compressed body but keeps Content-Encoding and
-// Content-Length, so a relay must know when the bytes no longer match those
-// headers. Each runtime's fetch differs; these tables were measured, and the
-// compression cases of the shared suite re-check them on every runtime.
+// What an upstream client does with a compressed response. The Fetch
+// standard decodes a body but keeps Content-Encoding and Content-Length, so a
+// relay must know when the bytes no longer match those headers. Each
+// runtime's fetch differs; these rules were measured, and the compression
+// cases of the shared suite re-check them on every runtime. Where the answer
+// is not known for sure, the response is refused (502) rather than relayed
+// with a label that may be false.
 import type { UpstreamDecoding } from "./types.ts";
 
-/** True when the client decoded a body sent with these content codings. */
-export type Decoded = (codings: readonly string[], sentAcceptEncoding: string | null) => boolean;
+/** What became of a body that arrived with a Content-Encoding. */
+export type Verdict = "raw" | "decoded" | "unknown";
 
-const never: Decoded = () => false;
-
-// undici (Node's fetch) decodes every layer it knows, whatever
-// Accept-Encoding said; zstd only from Node 23, whose zlib has it.
-const UNDICI = new Set(["gzip", "x-gzip", "deflate", "br"]);
-const undici = (zstd: boolean): Decoded => (codings) =>
-  codings.every((coding) => UNDICI.has(coding) || (zstd && coding === "zstd"));
-
-// Deno decodes a single gzip or br layer, unless the request said exactly
-// "identity"; it leaves deflate, x-gzip, zstd and stacked codings alone.
-const deno: Decoded = (codings, sent) =>
-  codings.length === 1 && (codings[0] === "gzip" || codings[0] === "br") &&
-  sent?.trim().toLowerCase() !== "identity";
-
-/** Resolves a {@linkcode UpstreamDecoding} option to a predicate. */
-export function decodingFor(option: UpstreamDecoding): Decoded {
-  if (typeof option === "function") return option;
-  if (option === "raw") return never;
-  return platformDecoding(globalThis.navigator?.userAgent ?? "");
+export interface Decoding {
+  /**
+   * Accept-Encoding to send upstream in place of the client's, for a client
+   * that cannot relay compressed bodies faithfully.
+   */
+  readonly acceptEncoding?: string;
+  /** Judges a response by its Content-Encoding exactly as received. */
+  readonly judge: (contentEncoding: string, sentAcceptEncoding: string | null) => Verdict;
 }
 
-// workerd decodes a gzip or br layer and re-encodes on the way out whatever
-// the client accepts (it tells the Worker "br, gzip" for every client), so
-// the body is relayed decoded; Cloudflare's edge compresses for clients that
-// ask for it.
-const workerd: Decoded = (codings) =>
-  codings.length === 1 && (codings[0] === "gzip" || codings[0] === "br");
+const RAW: Decoding = { judge: () => "raw" };
+
+/** The codings in a Content-Encoding value, lower-cased, `identity` left out. */
+export function codingsOf(value: string): string[] {
+  return value.split(",").map((c) => c.trim().toLowerCase()).filter((c) =>
+    c !== "" && c !== "identity"
+  );
+}
+
+// undici (Node's fetch) splits the value on commas, trims and lower-cases
+// each item, and decodes only when it knows every one of them (an "identity"
+// or an empty item stops it), whatever Accept-Encoding said; zstd only from
+// Node 23, whose zlib has it. Beyond five layers its versions differ.
+function undici(zstd: boolean): Decoding {
+  const known = new Set(["gzip", "x-gzip", "deflate", "br", ...(zstd ? ["zstd"] : [])]);
+  return {
+    judge: (value) => {
+      const items = value.toLowerCase().split(",").map((item) => item.trim());
+      if (items.length > 5) return "unknown";
+      return items.every((item) => known.has(item)) ? "decoded" : "raw";
+    },
+  };
+}
+
+// Deno decodes gzip and br unless the request said exactly "identity", and
+// does it badly: it keeps only the first member of a multi-member gzip body
+// and ends a truncated one as if complete. So the gateway asks for identity:
+// Deno then decodes nothing, and whatever the upstream sends is relayed raw.
+const deno: Decoding = { acceptEncoding: "identity", judge: () => "raw" };
+
+// workerd decodes a body labelled exactly "gzip" or "br", and re-encodes on
+// the way out whatever the client accepts (it tells every Worker "br, gzip"),
+// so decoded bodies go out unlabelled; Cloudflare's edge compresses for
+// clients that ask. Other spellings that name gzip or br have no known fate.
+const workerd: Decoding = {
+  judge: (value) => {
+    const exact = value.trim();
+    if (exact === "gzip" || exact === "br") return "decoded";
+    return codingsOf(value).some((c) => c === "gzip" || c === "br") ? "unknown" : "raw";
+  },
+};
+
+/** Resolves a {@linkcode UpstreamDecoding} option. */
+export function decodingFor(option: UpstreamDecoding): Decoding {
+  if (typeof option === "function") {
+    return {
+      judge: (
+        value,
+        sent,
+      ) => (codingsOf(value).length > 0 && option(codingsOf(value), sent) ? "decoded" : "raw"),
+    };
+  }
+  if (option === "raw") return RAW;
+  return platformDecoding(globalThis.navigator?.userAgent ?? "");
+}
 
 /**
  * The platform fetch's behaviour, told by `navigator.userAgent` (a Web API;
  * Node 20 has no `navigator`). Bun is asked not to decode (`decompress:
  * false`), so it relays raw.
  */
-export function platformDecoding(userAgent: string): Decoded {
+export function platformDecoding(userAgent: string): Decoding {
   if (userAgent.startsWith("Deno/")) return deno;
   if (userAgent === "Cloudflare-Workers") return workerd;
-  if (userAgent.startsWith("Bun/")) return never;
+  if (userAgent.startsWith("Bun/")) return RAW;
   const node = /^Node\.js\/(\d+)/.exec(userAgent);
   return undici(node !== null && Number(node[1]) >= 23);
 }

@@ -1,6 +1,6 @@
 // Turns options or an env object into a checked, immutable configuration.
 // Everything that can be wrong is found here, before the first request.
-import { type Decoded, decodingFor } from "./_codings.ts";
+import { type Decoding, decodingFor } from "./_codings.ts";
 import { checkKeys, parseKeyList } from "./_key_list.ts";
 import { buildKeyRing, type KeyRing } from "./_keys.ts";
 import { LOG_LEVELS, type Logger, makeLogger } from "./_log.ts";
@@ -42,7 +42,7 @@ export interface Config {
   readonly idHeader?: string;
   readonly timeoutMs: number;
   readonly fetch: UpstreamFetch;
-  readonly decoded: Decoded;
+  readonly decoding: Decoding;
   readonly sunsetWarningMs: number;
   readonly bearer: boolean;
   readonly publicPaths: readonly PathRule[];
@@ -81,7 +81,7 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
     idHeader,
     timeoutMs: wholeNumber(options.timeoutMs ?? 30_000, labels.timeoutMs, 1, MAX_TIMEOUT_MS),
     fetch: options.fetch ?? ((url, init) => fetch(url, init)),
-    decoded: decodingFor(options.decoding ?? (options.fetch ? "raw" : "auto")),
+    decoding: decodingFor(options.decoding ?? (options.fetch ? "raw" : "auto")),
     sunsetWarningMs: wholeNumber(
       options.sunsetWarningMs ?? 7 * DAY,
       labels.sunsetWarningMs,

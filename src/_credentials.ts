@@ -7,6 +7,7 @@ export type Credential =
   | { readonly kind: "malformed" }
   | { readonly kind: "key"; readonly value: string; readonly fromBearer: boolean };
 
+const OWS = /^[ \t]+|[ \t]+$/g;
 const NONE: Credential = { kind: "none" };
 const CONFLICT: Credential = { kind: "conflict" };
 const MALFORMED: Credential = { kind: "malformed" };
@@ -17,7 +18,9 @@ const MALFORMED: Credential = { kind: "malformed" };
  * has one way to present its key, so two means confusion or an attack.
  */
 export function readCredential(headers: Headers, keyHeader: string, bearer: boolean): Credential {
-  const fromHeader = headers.get(keyHeader)?.trim();
+  // Only HTTP's own whitespace (RFC 9110 §5.6.3): trim() would also drop
+  // no-break and other Unicode spaces.
+  const fromHeader = headers.get(keyHeader)?.replace(OWS, "");
   const authorization = bearer ? headers.get("authorization") : null;
   const isBearer = authorization !== null && /^\s*bearer(\s|$)/i.test(authorization);
   if (fromHeader && isBearer) return CONFLICT;

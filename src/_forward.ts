@@ -4,6 +4,7 @@ import { stripHopByHop, upstreamHeaders } from "./_headers.ts";
 import { answer, ANSWERS } from "./_responses.ts";
 import type { ClientInfo } from "./types.ts";
 
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 // Statuses whose responses never have a body (RFC 9110 §6.4.1).
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -35,6 +36,7 @@ export async function forward(
   const hasBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
   const headers = upstreamHeaders(request.headers, config, passage, hasBody, {
     for: client?.address,
+    behindProxy: config.clientIpHeader !== undefined,
     host: request.headers.get("host") ?? url.host,
     proto: url.protocol.slice(0, -1),
   });
@@ -44,47 +46,80 @@ export async function forward(
     ? config.upstream.origin + config.upstream.basePath + url.pathname + url.search
     : url.href;
 
+  if (config.decoding.acceptEncoding !== undefined) {
+    headers.set("accept-encoding", config.decoding.acceptEncoding);
+  }
+
+  // UPSTREAM_TIMEOUT_MS runs from when the request, body included, has been
+  // sent: a long upload is not a slow upstream.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, config.timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const startTimer = () => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, config.timeoutMs);
+  };
+  const body = hasBody
+    ? request.body!.pipeThrough(new TransformStream({ flush: startTimer }))
+    : null;
+  if (!hasBody) startTimer();
   // Stays attached after the headers arrive, so that a client hanging up
   // mid-body also cancels the upstream transfer.
   const onClientAbort = () => controller.abort();
   if (request.signal.aborted) onClientAbort();
   request.signal.addEventListener("abort", onClientAbort, { once: true });
 
+  const init = {
+    method: request.method,
+    headers,
+    body,
+    redirect: "manual",
+    signal: controller.signal,
+    // Streams the request body (Node's fetch refuses a stream without it).
+    duplex: "half",
+    // Bun only: relay compressed bodies as they are.
+    decompress: false,
+  } as RequestInit;
   let response: Response;
   try {
-    response = await config.fetch(target, {
-      method: request.method,
-      headers,
-      body: hasBody ? request.body : null,
-      redirect: "manual",
-      signal: controller.signal,
-      // Streams the request body (Node's fetch refuses a stream without it).
-      duplex: "half",
-      // Bun only: relay compressed bodies as they are.
-      decompress: false,
-    } as RequestInit);
+    response = await config.fetch(target, init).catch((error) => {
+      // A pooled connection the upstream closed just as it was reused fails
+      // before any answer; a request with no body and no side effects may
+      // safely go once more (RFC 9110 §9.2.2), as nginx and Deno's fetch do.
+      if (hasBody || !IDEMPOTENT.has(request.method) || controller.signal.aborted) throw error;
+      return config.fetch(target, init);
+    });
   } catch {
-    const accept = request.headers.get("accept");
-    return timedOut
-      ? {
-        response: answer(ANSWERS.gatewayTimeout, config.denyFormat, accept),
-        failure: "upstream_timeout",
-      }
-      : {
-        response: answer(ANSWERS.badGateway, config.denyFormat, accept),
-        failure: "upstream_unreachable",
-      };
+    return failed(timedOut ? "upstream_timeout" : "upstream_unreachable", request, config);
   } finally {
     clearTimeout(timer);
   }
-  const relayed = relay(response, request.method, config, headers.get("accept-encoding"), passage);
-  return { response: relayed, upstreamStatus: response.status };
+  try {
+    const relayed = relay(
+      response,
+      request.method,
+      config,
+      headers.get("accept-encoding"),
+      passage,
+    );
+    return { response: relayed, upstreamStatus: response.status };
+  } catch {
+    // An answer with no honest relay: a status outside 200-599, a 101 nobody
+    // asked for, a compression whose fate is unknown.
+    response.body?.cancel().catch(() => {});
+    return { ...failed("upstream_unreachable", request, config), upstreamStatus: response.status };
+  }
+}
+
+function failed(
+  failure: NonNullable<Forwarded["failure"]>,
+  request: Request,
+  config: Config,
+): Forwarded {
+  const answered = failure === "upstream_timeout" ? ANSWERS.gatewayTimeout : ANSWERS.badGateway;
+  return { response: answer(answered, config.denyFormat, request.headers.get("accept")), failure };
 }
 
 function relay(
@@ -94,15 +129,20 @@ function relay(
   sentAcceptEncoding: string | null,
   passage: Passage,
 ): Response {
+  if (upstream.status < 200 || upstream.status > 599) throw new RangeError("unrelayable status");
   if (method !== "HEAD" && !NULL_BODY.has(upstream.status)) {
     // Edit the upstream's response where its headers may be changed (a
     // shim's client): no second Response, no re-wrapped body. The Fetch
     // standard makes fetch()'s headers immutable, and the first edit throws.
+    let editable = true;
     try {
+      upstream.headers.delete("keep-alive");
+    } catch {
+      editable = false;
+    }
+    if (editable) {
       editHeaders(upstream.headers, config, sentAcceptEncoding, passage);
       return upstream;
-    } catch {
-      // Fall through to a copy.
     }
   }
   const headers = new Headers(upstream.headers);
@@ -113,19 +153,21 @@ function relay(
   return new Response(bodyless ? null : upstream.body, { status: upstream.status, headers });
 }
 
+/** Throws when the body's encoding cannot be told truthfully. */
 function editHeaders(
   headers: Headers,
   config: Config,
   sentAcceptEncoding: string | null,
   passage: Passage,
 ): void {
+  // A length beside a transfer coding is void (RFC 9112 §6.3).
+  if (headers.has("transfer-encoding")) headers.delete("content-length");
   stripHopByHop(headers);
   const encoding = headers.get("content-encoding");
   if (encoding !== null) {
-    const codings = encoding.split(",")
-      .map((coding) => coding.trim().toLowerCase())
-      .filter((coding) => coding !== "" && coding !== "identity");
-    if (codings.length > 0 && config.decoded(codings, sentAcceptEncoding)) {
+    const verdict = config.decoding.judge(encoding, sentAcceptEncoding);
+    if (verdict === "unknown") throw new TypeError("content coding of unknown fate");
+    if (verdict === "decoded") {
       // The bytes are no longer what these fields describe.
       headers.delete("content-encoding");
       headers.delete("content-length");

@@ -34,9 +34,22 @@ export function stripHopByHop(headers: Headers): void {
   for (const name of HOP_BY_HOP) headers.delete(name);
 }
 
+// Forwarding facts a client could forge; the gateway states its own.
+const CLIENT_FORWARDING = [
+  "forwarded",
+  "x-real-ip",
+  "x-forwarded-port",
+  "x-forwarded-prefix",
+  "x-forwarded-server",
+  "x-forwarded-ssl",
+  "x-forwarded-scheme",
+];
+
 /** Where the client reached the gateway, for the X-Forwarded-* fields. */
 export interface Forwarded {
   readonly for?: string;
+  /** A trusted proxy in front: extend its X-Forwarded-For instead of replacing it. */
+  readonly behindProxy: boolean;
   readonly host: string;
   readonly proto: string;
 }
@@ -45,9 +58,9 @@ export interface Forwarded {
  * Builds the upstream request's fields: the client's minus hop-by-hop ones,
  * the key and any client-sent identity; Host left to the client (it follows
  * the target URL); the identity of the matched key; and the de-facto
- * X-Forwarded-* fields. X-Forwarded-For is appended to, as every proxy in a
- * chain does; -Host and -Proto are set, since only this hop knows what the
- * client asked for.
+ * X-Forwarded-* fields, set from what this hop saw. A client's own
+ * X-Forwarded-For is replaced, since it could say anything; behind a trusted
+ * proxy (PSK_CLIENT_IP_HEADER) the proxy's chain is extended instead.
  */
 export function upstreamHeaders(
   incoming: Headers,
@@ -70,8 +83,11 @@ export function upstreamHeaders(
   // refuses the field outright.
   headers.delete("expect");
   if (!hasBody) headers.delete("content-length");
-  if (forwarded.for !== undefined) {
-    const chain = headers.get("x-forwarded-for");
+  for (const name of CLIENT_FORWARDING) headers.delete(name);
+  const chain = forwarded.behindProxy ? headers.get("x-forwarded-for") : null;
+  if (forwarded.for === undefined) {
+    if (!forwarded.behindProxy) headers.delete("x-forwarded-for");
+  } else {
     headers.set("x-forwarded-for", chain ? `${chain}, ${forwarded.for}` : forwarded.for);
   }
   headers.set("x-forwarded-host", forwarded.host);

@@ -16,6 +16,7 @@ interface Answer {
 
 // One code per status: bodies never tell which keys exist or why a key failed.
 export const ANSWERS = {
+  badRequest: { status: 400, code: "bad_request", text: "Bad Request" },
   denied: { status: 403, code: "invalid_key", text: DENY_BODY },
   methodNotAllowed: { status: 405, code: "method_not_allowed", text: "Method Not Allowed" },
   throttled: { status: 429, code: "too_many_failures", text: "Too Many Requests" },
@@ -25,6 +26,7 @@ export const ANSWERS = {
 } satisfies Record<string, Answer>;
 
 const TITLES: Record<number, string> = {
+  400: "Bad Request",
   403: "Forbidden",
   405: "Method Not Allowed",
   429: "Too Many Requests",

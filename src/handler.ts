@@ -11,6 +11,10 @@ import type { ClientInfo, Env, Gateway, GatewayOptions, LogEntry } from "./types
 // The Fetch standard forbids these methods; forwarding would only fail.
 const UNSENDABLE = new Set(["CONNECT", "TRACE", "TRACK"]);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// A host name, IPv4 or bracketed IPv6 literal, and an optional port. Some
+// runtimes build request.url from Host, so "gw/admin?" there would rewrite the
+// path the gateway sees and forwards.
+const HOST = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 
 interface Outcome {
   readonly response: Response;
@@ -22,16 +26,22 @@ interface Outcome {
 
 async function handle(request: Request, config: Config, client?: ClientInfo): Promise<Response> {
   const started = Date.now();
-  const url = new URL(request.url);
   const address = clientAddress(request, client, config);
-  const decision = decide(request, url.pathname, config);
-  const result = decision.allow
-    ? await admit(request, url, config, client, decision)
-    : await refuse(request, url, config, client, decision, address);
+  const url = requestUrl(request);
+  let result: Outcome;
+  if (url === undefined) {
+    const response = answer(ANSWERS.badRequest, config.denyFormat, request.headers.get("accept"));
+    result = { response, outcome: "denied", reason: "bad_request" };
+  } else {
+    const decision = decide(request, url.pathname, config);
+    result = decision.allow
+      ? await admit(request, url, config, client, decision)
+      : await refuse(request, url, config, client, decision, address);
+  }
   config.log?.({
     requestId: requestId(request),
     method: request.method,
-    path: url.pathname,
+    path: url?.pathname ?? "",
     status: result.response.status,
     outcome: result.outcome,
     reason: result.reason,
@@ -132,6 +142,21 @@ function sunsetHeaders(
     deprecation: `@${Math.floor((until - warningMs) / 1000)}`,
     sunset: new Date(until).toUTCString(),
   };
+}
+
+/** The request's URL, or undefined when its Host or URL is malformed (400). */
+function requestUrl(request: Request): URL | undefined {
+  const host = request.headers.get("host");
+  if (host !== null) {
+    const match = HOST.exec(host);
+    if (match === null || Number(match[1] ?? 0) > 65535) return undefined;
+  }
+  try {
+    const url = new URL(request.url);
+    return url.username || url.password ? undefined : url;
+  } catch {
+    return undefined;
+  }
 }
 
 function clientAddress(

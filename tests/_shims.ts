@@ -49,6 +49,10 @@ export const SHIMS: Shim[] = [
     limits: {
       "H1-named": "workerd drops the client's Connection field before the Worker runs and keeps " +
         "the fields it names, so a Worker cannot tell them from end-to-end fields",
+      "Host":
+        'wrangler dev\'s local proxy rebuilds request.url from a malformed Host ("gw/admin?" ' +
+        "becomes http://gw/admin?/path, with Host: gw) before the Worker runs, so the Worker sees a " +
+        "valid Host and another path; Cloudflare's edge refuses such a Host itself",
     },
     // `npm run start:workers` itself; wrangler needs Node 22+, so Node 24 runs it.
     command: (_port, spare) => [RUNTIMES.node24, [
@@ -85,6 +89,7 @@ export async function launch(shim: Shim, env: Record<string, string>): Promise<R
 
 /** A shim refuses each bad env by name (or, on Workers, fails every request closed). */
 export async function checkStartupRefusal(shim: Shim): Promise<void> {
+  // A Worker meets its env per request: it cannot refuse to start, only fail closed.
   const envs = shim.refusesToStart ? STARTUP_BAD_ENVS : STARTUP_BAD_ENVS.slice(2, 3);
   await Promise.all(envs.map(async ([env, message]) => {
     const full = { UPSTREAM_URL: "", PSK_KEYS: "", ...env };

@@ -58,6 +58,43 @@ const routes: Record<string, Route> = {
     const body = coding === "gzip" ? zlib.gzipSync(TEXT) : zlib.brotliCompressSync(TEXT);
     res.writeHead(200, gzipHeaders(coding, body.length)).end(body);
   },
+  // Two gzip members: a decoder that stops after the first loses half.
+  "/gzip2": (_req, res) => {
+    const half = TEXT.length / 2;
+    const body = Buffer.concat([
+      zlib.gzipSync(TEXT.slice(0, half)),
+      zlib.gzipSync(TEXT.slice(half)),
+    ]);
+    res.writeHead(200, gzipHeaders("gzip", body.length)).end(body);
+  },
+  // gzip under odd but legal spellings of its label.
+  "/coding": (req, res) => {
+    const label = new URL(req.url ?? "/", "http://u").searchParams.get("label") ?? "gzip";
+    const body = zlib.gzipSync(TEXT);
+    res.writeHead(200, gzipHeaders(label, body.length)).end(body);
+  },
+  // Raw answers no well-behaved server library would write.
+  "/te-cl": (req) =>
+    raw(
+      req,
+      "200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nb\r\nhello world\r\n0\r\n\r\n",
+    ),
+  "/switch": (req) =>
+    raw(req, "101 Switching Protocols\r\nUpgrade: x-custom\r\nConnection: Upgrade\r\n\r\n"),
+  "/status-999": (req) => raw(req, "999 Odd\r\nContent-Length: 2\r\n\r\nok"),
+  // Drops the first request that arrives on a reused connection, once per
+  // server, as an upstream does when it closes an idle connection just as
+  // the gateway reuses it.
+  "/stale": (req, res) => {
+    const socket = req.socket as Socket & { served?: number; server?: { dropped?: boolean } };
+    const server = socket.server!;
+    socket.served = (socket.served ?? 0) + 1;
+    if (socket.served > 1 && !server.dropped) {
+      server.dropped = true;
+      return void socket.destroy();
+    }
+    res.writeHead(200, { "content-length": "5" }).end("fresh");
+  },
   "/hop": (_req, res) => {
     res.writeHead(200, [
       ["Connection", "X-Internal"],
@@ -103,6 +140,10 @@ const routes: Record<string, Route> = {
     res.writeHead(200, { "content-length": String(size) }).end(new Uint8Array(size).fill(97));
   },
 };
+
+function raw(req: http.IncomingMessage, rest: string): void {
+  req.socket.end(`HTTP/1.1 ${rest}`);
+}
 
 function gzipHeaders(coding: string, length: number) {
   return {

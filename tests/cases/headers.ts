@@ -101,20 +101,48 @@ export const headerCases: Case[] = [
   },
   {
     id: "XFF",
-    title: "X-Forwarded-For is appended to, X-Forwarded-Proto set",
+    title: "X-Forwarded-For names the connection; a client's forwarding fields are not trusted",
     run: async (t) => {
-      const { seen } = await through(
-        t,
-        keyed({ target: "/xff", headers: [["X-Forwarded-For", "203.0.113.9"]] }),
-      );
-      const chain = seenHeader(seen, "x-forwarded-for") ?? "";
-      assert.match(
-        chain,
-        t.kind === "http"
-          ? /^203\.0\.113\.9, (127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/
-          : /^203\.0\.113\.9/,
-      );
+      const forged: [string, string][] = [
+        ["X-Forwarded-For", "203.0.113.9"],
+        ["Forwarded", "for=203.0.113.9;host=admin.internal;proto=https"],
+        ["X-Real-IP", "203.0.113.9"],
+        ["X-Forwarded-Port", "8443"],
+        ["X-Forwarded-Prefix", "/admin"],
+      ];
+      const { seen } = await through(t, keyed({ target: "/xff", headers: forged }));
+      const chain = seenHeader(seen, "x-forwarded-for");
+      if (t.kind === "http") assert.match(chain ?? "", /^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
+      else assert.equal(chain, undefined, "no connection address, so no X-Forwarded-For");
+      for (const name of ["forwarded", "x-real-ip", "x-forwarded-port", "x-forwarded-prefix"]) {
+        assert.equal(seenHeader(seen, name), undefined, `U got the client's ${name}`);
+      }
       assert.equal(seenHeader(seen, "x-forwarded-proto"), "http");
+      // Behind a trusted proxy (the strict gateway names one), its chain is extended.
+      const before = t.upstream.seen.length;
+      await t.strict(
+        keyed({
+          target: "/xff",
+          headers: [["X-Forwarded-For", "203.0.113.9"], ["X-Client-IP", "203.0.113.9"]],
+        }),
+      );
+      assert.match(
+        seenHeader(t.upstream.seen[before], "x-forwarded-for") ?? "",
+        /^203\.0\.113\.9(, |$)/,
+      );
+    },
+  },
+  {
+    id: "Host",
+    title: "a Host that is not a host (a path, a fragment, a port past 65535) gets 400",
+    run: async (t) => {
+      for (const host of ["gw/admin?", "gw#", "gw:99999", "gw@evil", "a, b"]) {
+        const response = await blocked(
+          t,
+          keyed({ target: "/public/page", headers: [["Host", host]] }),
+        );
+        assert.equal(response.status, 400, `Host: ${host}`);
+      }
     },
   },
   {

@@ -40,6 +40,7 @@ export const keyCases: Case[] = [
         KEY.slice(0, -1),
         KEY + "x",
         KEY.toUpperCase(),
+        latin1(`\xa0${KEY}\xa0`), // no-break spaces are not HTTP whitespace
         HASHED_KEY.slice(0, -1),
         "fb9c582005f28271a5ff4d9bfee26a3170fe6bacb26616be96d38647228c9f12", // the digest itself
       ];

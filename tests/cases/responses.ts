@@ -91,6 +91,38 @@ export const responseCases: Case[] = [
     },
   },
   {
+    id: "R3-odd",
+    title: "answers fetch cannot carry (a 101, status 999) get a quiet 502, not a hang or a 500",
+    run: async (t) => {
+      for (const target of ["/switch", "/status-999"]) {
+        const started = Date.now();
+        assertQuiet(await t.send(keyed({ target })), 502);
+        assert.ok(Date.now() - started < 3000, `${target} took ${Date.now() - started} ms`);
+      }
+    },
+  },
+  {
+    id: "R3-te-cl",
+    title: "U's Content-Length beside chunked framing is dropped, never trusted",
+    run: async (t) => {
+      const response = await t.send(keyed({ target: "/te-cl" }));
+      if (response.status === 502) return;
+      assert.equal(response.status, 200);
+      assert.equal(text(response.body), "hello world");
+      assert.ok(response.complete);
+    },
+  },
+  {
+    id: "stale-pool",
+    title: "a pooled upstream connection closed just as it is reused costs no GET a 502",
+    run: async (t) => {
+      for (let i = 0; i < 4; i++) {
+        const response = await t.send(keyed({ target: "/stale" }));
+        assert.equal(response.status, 200, `request ${i + 1}`);
+      }
+    },
+  },
+  {
     id: "R4",
     title: "418 with its own header and body is relayed exactly",
     run: async (t) => {
