@@ -70,21 +70,25 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts `shim` with `env` on a free port and waits until it serves. */
-export async function launch(shim: Shim, env: Record<string, string>): Promise<Running> {
+/**
+ * Starts `shim` with `env` on a free port and waits until it serves, and
+ * says so on that port: a port picked free a moment ago may have been taken
+ * since (wrangler opens ports of its own), and another server's answer must
+ * not pass for this one's. Such a start is tried again on other ports.
+ */
+export async function launch(shim: Shim, env: Record<string, string>, tries = 3): Promise<Running> {
   const port = await closedPort();
   const [command, args] = shim.command(port, await closedPort());
   const child = start(command, args, { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const serving = await untilServing(port, child);
+  const serving = await untilServing(port, child, () => output.includes(`:${port}`));
   const running = { port, child, output: () => output, stop: () => stop(child) };
-  if (!serving) {
-    await running.stop();
-    throw new Error(`${shim.name} did not start: ${output.trim().slice(-400) || "(no output)"}`);
-  }
-  return running;
+  if (serving) return running;
+  await running.stop();
+  if (tries > 1 && /in use/i.test(output)) return launch(shim, env, tries - 1);
+  throw new Error(`${shim.name} did not start: ${output.trim().slice(-400) || "(no output)"}`);
 }
 
 /** A shim refuses each bad env by name (or, on Workers, fails every request closed). */

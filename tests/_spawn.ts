@@ -88,14 +88,22 @@ export function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Waits until something answers HTTP on `port`, or the child exits, or time runs out. */
+/**
+ * Waits until the child says it is ready and something answers HTTP on
+ * `port`; false if the child exits or time runs out.
+ */
 export async function untilServing(
   port: number,
   child: ChildProcess,
+  ready: () => boolean,
   timeoutMs = 60_000,
 ): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end && child.exitCode === null) {
+    if (!ready()) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      continue;
+    }
     const answered = await httpSend(port, { target: "/__ready" }).then(() => true, () => false);
     if (answered) return true;
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -37,15 +37,19 @@ if (missing.length > 0) {
 }
 
 if (!only || only === "static") {
-  for (const check of STATIC_CHECKS) results.push(await check());
+  const found: Result[] = [];
+  for (const check of STATIC_CHECKS) found.push(await check());
+  results.push(...progress("static checks", found));
 }
 if (!only || only === "in-process") {
   for (const [name, command, args] of IN_PROCESS) {
-    results.push(...(await inProcess(name, command, args)));
+    results.push(...progress(`${name} in-process`, await inProcess(name, command, args)));
   }
 }
 for (const shim of SHIMS) {
-  if (!only || only === "http" || only === shim.name) results.push(...(await overHttp(shim)));
+  if (!only || only === "http" || only === shim.name) {
+    results.push(...progress(`${shim.name} http`, await overHttp(shim)));
+  }
 }
 
 console.log(`\nruntimes: ${await versions()}`);
