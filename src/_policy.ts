@@ -26,9 +26,11 @@ export type Decision =
 /** Decides whether `request` may reach the upstream, and under which key. */
 export function decide(request: Request, pathname: string, config: Config): Decision {
   const keys = config.keys;
-  const path = canonicalPath(pathname);
-  if (path !== undefined && config.publicPaths.some((rule) => matchesRule(path, rule))) {
-    return { allow: true, outcome: "public" };
+  if (config.publicPaths.length > 0) {
+    const path = canonicalPath(pathname);
+    if (path !== undefined && config.publicPaths.some((rule) => matchesRule(path, rule))) {
+      return { allow: true, outcome: "public" };
+    }
   }
   if (config.corsPreflight && isPreflight(request)) return { allow: true, outcome: "preflight" };
 
@@ -50,15 +52,16 @@ export function decide(request: Request, pathname: string, config: Config): Deci
   if (policy.until !== undefined && now >= policy.until) {
     return { allow: false, reason: "key_expired", keyId };
   }
-  if (!inScope(request.method, path, policy)) {
+  if (!inScope(request.method, pathname, policy)) {
     return { allow: false, reason: "out_of_scope", keyId };
   }
   return { allow: true, outcome: "allowed", keyId, policy, fromBearer: credential.fromBearer };
 }
 
-function inScope(method: string, path: string | undefined, policy: KeyPolicy): boolean {
+function inScope(method: string, pathname: string, policy: KeyPolicy): boolean {
   if (policy.methods !== undefined && !policy.methods.has(method.toUpperCase())) return false;
   if (policy.paths === undefined) return true;
+  const path = canonicalPath(pathname);
   return path !== undefined && policy.paths.some((prefix) => underPrefix(path, prefix));
 }
 
