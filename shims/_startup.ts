@@ -106,10 +106,23 @@ function parseWorkers(value: unknown): number {
   return workers;
 }
 
-/** The line a shim prints before exiting on a start-up error. */
-export function startupFailure(error: unknown): string {
-  if (error instanceof ConfigError) return `psk-gate: cannot start: ${error.message}`;
-  throw error;
+/**
+ * {@linkcode startGateway}, or on a configuration error the reason on stderr
+ * and `exit(1)`: what every shim does first.
+ */
+export function startOrExit(
+  env: Env,
+  write: (text: string) => void,
+  exit: (code: number) => never,
+  fixed: Partial<GatewayOptions> = {},
+): Started {
+  try {
+    return startGateway(env, write, fixed);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`psk-gate: cannot start: ${error.message}`);
+    return exit(1);
+  }
 }
 
 /** The line a shim prints when it cannot listen: the cause, not a stack. */

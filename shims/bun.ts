@@ -1,21 +1,12 @@
 // Bun entry: `bun shims/bun.ts`. WORKERS=N starts N processes on one port
 // (reusePort: Linux spreads the connections).
-import {
-  listenFailure,
-  listening,
-  type Started,
-  startGateway,
-  startupFailure,
-} from "./_startup.ts";
+import { listenFailure, listening, startOrExit } from "./_startup.ts";
 
-let started: Started;
-try {
-  started = startGateway(Bun.env, (text) => process.stdout.write(text));
-} catch (error) {
-  console.error(startupFailure(error));
-  process.exit(1);
-}
-const { gateway, port, hostname, reusePort, workers, flushLog } = started;
+const { gateway, port, hostname, reusePort, workers, flushLog } = startOrExit(
+  Bun.env,
+  (text) => process.stdout.write(text),
+  process.exit,
+);
 
 const children = Array.from(
   { length: workers - 1 },

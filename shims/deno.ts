@@ -1,20 +1,12 @@
 // Deno entry: `deno run --allow-net --allow-env shims/deno.ts`.
-import {
-  listenFailure,
-  listening,
-  type Started,
-  startGateway,
-  startupFailure,
-} from "./_startup.ts";
+import { writeStdout } from "./_deno.ts";
+import { listenFailure, listening, startOrExit } from "./_startup.ts";
 
-let started: Started;
-try {
-  started = startGateway(Deno.env.toObject(), writeStdout);
-} catch (error) {
-  console.error(startupFailure(error));
-  Deno.exit(1);
-}
-const { gateway, port, hostname, reusePort, workers, flushLog } = started;
+const { gateway, port, hostname, reusePort, workers, flushLog } = startOrExit(
+  Deno.env.toObject(),
+  writeStdout,
+  Deno.exit,
+);
 if (reusePort || workers > 1) {
   // Deno's reusePort is still unstable; `deno serve --parallel` is the stable way.
   console.error(
@@ -38,11 +30,4 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     flushLog();
     Deno.exit(0);
   });
-}
-
-function writeStdout(text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  for (let written = 0; written < bytes.length;) {
-    written += Deno.stdout.writeSync(bytes.subarray(written));
-  }
 }

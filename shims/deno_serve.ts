@@ -2,21 +2,10 @@
 // address and port come from `deno serve`'s own flags, not PORT/HOSTNAME:
 // `deno serve --allow-net --allow-env --port 8000 shims/deno_serve.ts`, and
 // `--parallel` for one process per core.
-import { type Started, startGateway, startupFailure } from "./_startup.ts";
+import { writeStdout } from "./_deno.ts";
+import { startOrExit } from "./_startup.ts";
 
-let started: Started;
-try {
-  started = startGateway(Deno.env.toObject(), (text) => {
-    const bytes = new TextEncoder().encode(text);
-    for (let written = 0; written < bytes.length;) {
-      written += Deno.stdout.writeSync(bytes.subarray(written));
-    }
-  });
-} catch (error) {
-  console.error(startupFailure(error));
-  Deno.exit(1);
-}
-const { gateway } = started;
+const { gateway } = startOrExit(Deno.env.toObject(), writeStdout, Deno.exit);
 
 export default {
   fetch: (request, info) =>

@@ -4,25 +4,17 @@
 import { serve } from "@hono/node-server";
 import cluster from "node:cluster";
 import { nodeFetch } from "./_node_fetch.ts";
-import {
-  listenFailure,
-  listening,
-  type Started,
-  startGateway,
-  startupFailure,
-} from "./_startup.ts";
+import { listenFailure, listening, startOrExit } from "./_startup.ts";
 
-let started: Started;
-try {
-  started = startGateway(process.env, (text) => process.stdout.write(text), {
+const { gateway, port, hostname, workers, flushLog } = startOrExit(
+  process.env,
+  (text) => process.stdout.write(text),
+  process.exit,
+  {
     fetch: nodeFetch,
     decoding: "raw",
-  });
-} catch (error) {
-  console.error(startupFailure(error));
-  process.exit(1);
-}
-const { gateway, port, hostname, workers, flushLog } = started;
+  },
+);
 
 if (workers > 1 && cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork();
