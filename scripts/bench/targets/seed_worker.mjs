@@ -1,0 +1,10 @@
+// Workers entry for the seed (module syntax); see wrangler.seed.jsonc.
+import { seedHandler } from "./seed.mjs";
+
+let cached;
+export default {
+  fetch(request, env) {
+    if (cached?.env !== env) cached = { env, handle: seedHandler(env) };
+    return cached.handle(request);
+  },
+};
