@@ -6,6 +6,9 @@ import { KEY, testEnv } from "./_fixtures.ts";
 import { run, RUNTIMES, start, stop, untilServing } from "./_spawn.ts";
 import { closedPort } from "./_runtime.ts";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface Shim {
   readonly name: string;
@@ -17,6 +20,12 @@ export interface Shim {
 }
 
 const deno = RUNTIMES.deno;
+/** Where the workerd instances keep their state; removed by {@linkcode removeShimState}. */
+const WRANGLER_STATE = join(tmpdir(), `psk-gate-wrangler-${process.pid}`);
+
+export function removeShimState(): void {
+  rmSync(WRANGLER_STATE, { recursive: true, force: true });
+}
 const DENO_PERMISSIONS = ["--allow-net", "--allow-env"];
 
 export const SHIMS: Shim[] = [
@@ -55,10 +64,14 @@ export const SHIMS: Shim[] = [
         "valid Host and another path; Cloudflare's edge refuses such a Host itself",
     },
     // `npm run start:workers` itself; wrangler needs Node 22+, so Node 24 runs it.
-    command: (_port, spare) => [RUNTIMES.node24, [
+    // Each instance keeps its own local state: several sharing .wrangler/state
+    // fail at random with "SQLite database is locked".
+    command: (port, spare) => [RUNTIMES.node24, [
       "scripts/start_workers.mjs",
       "--inspector-port",
       String(spare),
+      "--persist-to",
+      join(WRANGLER_STATE, String(port)),
     ]],
   },
 ];

@@ -11,6 +11,7 @@ import {
   checkCustomHeader,
   checkStartupRefusal,
   launch,
+  removeShimState,
   type Running,
   type Shim,
   SHIMS,
@@ -53,6 +54,7 @@ for (const shim of SHIMS) {
 }
 
 console.log(`\nruntimes: ${await versions()}`);
+removeShimState();
 const failed = printMatrix(results);
 console.log(`\nruntime × case matrix done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const limited = results.filter((r) => r.limit).length;
