@@ -2,7 +2,8 @@
 // runtime's environment and stdout, and does the listening and exiting.
 import { configFromEnv } from "../src/_env.ts";
 import { ConfigError } from "../src/errors.ts";
-import { gatewayFromEnv } from "../src/handler.ts";
+import type { Config } from "../src/_config.ts";
+import { bind } from "../src/_gateway.ts";
 import type { Env, Gateway, GatewayOptions, LogEntry } from "../src/types.ts";
 
 export interface Started {
@@ -21,7 +22,7 @@ export interface Started {
  * Validates the whole configuration, listen address included, so that a
  * bad env stops the process before it listens; prints what an operator
  * should know (report-only mode, keys already expired). Log lines go to
- * `write` in batches, one write per event-loop turn instead of one per line.
+ * `write` in batches (see {@linkcode batchedLines}).
  */
 export function startGateway(
   env: Env,
@@ -33,10 +34,10 @@ export function startGateway(
   const reusePort = parseOnOff(env.REUSE_PORT, "REUSE_PORT");
   const workers = parseWorkers(env.WORKERS);
   const { sink, flush } = batchedLines(write);
-  const options = { ...fixed, log: { sink } };
-  for (const note of notes(env, options)) console.error(`psk-gate: ${note}`);
+  const config = configFromEnv(env, { ...fixed, log: { sink } });
+  for (const note of notes(config)) console.error(`psk-gate: ${note}`);
   return {
-    gateway: gatewayFromEnv(env, options),
+    gateway: bind(config),
     port,
     hostname,
     reusePort,
@@ -45,8 +46,7 @@ export function startGateway(
   };
 }
 
-function notes(env: Env, options: Partial<GatewayOptions>): string[] {
-  const config = configFromEnv(env, options);
+function notes(config: Config): string[] {
   const now = Date.now();
   const found = config.keys.ids.flatMap((id, i) => {
     const until = config.keys.policies[i].until;

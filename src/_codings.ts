@@ -5,6 +5,7 @@
 // cases of the shared suite re-check them on every runtime. Where the answer
 // is not known for sure, the response is refused (502) rather than relayed
 // with a label that may be false.
+import { PLATFORM, type platformOf } from "./_platform.ts";
 import type { UpstreamDecoding } from "./types.ts";
 
 /** What became of a body that arrived with a Content-Encoding. */
@@ -66,25 +67,23 @@ const workerd: Decoding = {
 export function decodingFor(option: UpstreamDecoding): Decoding {
   if (typeof option === "function") {
     return {
-      judge: (
-        value,
-        sent,
-      ) => (codingsOf(value).length > 0 && option(codingsOf(value), sent) ? "decoded" : "raw"),
+      judge: (value, sent) => {
+        const codings = codingsOf(value);
+        return codings.length > 0 && option(codings, sent) ? "decoded" : "raw";
+      },
     };
   }
   if (option === "raw") return RAW;
-  return platformDecoding(globalThis.navigator?.userAgent ?? "");
+  return platformDecoding(PLATFORM);
 }
 
 /**
- * The platform fetch's behaviour, told by `navigator.userAgent` (a Web API;
- * Node 20 has no `navigator`). Bun is asked not to decode (`decompress:
+ * The platform fetch's behaviour. Bun is asked not to decode (`decompress:
  * false`), so it relays raw.
  */
-export function platformDecoding(userAgent: string): Decoding {
-  if (userAgent.startsWith("Deno/")) return deno;
-  if (userAgent === "Cloudflare-Workers") return workerd;
-  if (userAgent.startsWith("Bun/")) return RAW;
-  const node = /^Node\.js\/(\d+)/.exec(userAgent);
-  return undici(node !== null && Number(node[1]) >= 23);
+function platformDecoding({ platform, major }: ReturnType<typeof platformOf>): Decoding {
+  if (platform === "deno") return deno;
+  if (platform === "workerd") return workerd;
+  if (platform === "bun") return RAW;
+  return undici(major >= 23);
 }

@@ -1,6 +1,7 @@
 // The allow path: build the upstream request, send it, relay the answer.
 import type { Config } from "./_config.ts";
 import { stripHopByHop, upstreamHeaders } from "./_headers.ts";
+import { PLATFORM } from "./_platform.ts";
 import { answer, ANSWERS } from "./_responses.ts";
 import type { ClientInfo } from "./types.ts";
 
@@ -11,7 +12,7 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 // leaves mid-body is seen anyway, since every runtime then cancels the body
 // it was sending, and with it the upstream transfer.
 const WATCH_CLIENT_AFTER_MS = 50;
-const ON_WORKERD = globalThis.navigator?.userAgent === "Cloudflare-Workers";
+const ON_WORKERD = PLATFORM.platform === "workerd";
 // Statuses whose responses never have a body (RFC 9110 §6.4.1).
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 

@@ -17,12 +17,8 @@ const HOP_BY_HOP = [
   "upgrade",
 ];
 
-/**
- * Removes hop-by-hop fields, including the ones `Connection` names. On
- * immutable headers it throws before changing anything.
- */
+/** Removes hop-by-hop fields, including the ones `Connection` names. */
 export function stripHopByHop(headers: Headers): void {
-  headers.delete("keep-alive");
   const connection = headers.get("connection");
   if (connection !== null) {
     for (const name of connection.split(",")) {
