@@ -1,6 +1,7 @@
 // Turns options or an env object into a checked, immutable configuration.
 // Everything that can be wrong is found here, before the first request.
 import { type Decoding, decodingFor } from "./_codings.ts";
+import { type UpstreamDeadlines, upstreamDeadlines } from "./_forward.ts";
 import { checkKeys, parseKeyList } from "./_key_list.ts";
 import { buildKeyRing, type KeyRing } from "./_keys.ts";
 import { LOG_LEVELS, type Logger, makeLogger } from "./_log.ts";
@@ -41,6 +42,8 @@ export interface Config {
   readonly header: string;
   readonly idHeader?: string;
   readonly timeoutMs: number;
+  /** The timeout's timers, shared by every request of this gateway. */
+  readonly deadlines: UpstreamDeadlines;
   readonly fetch: UpstreamFetch;
   readonly decoding: Decoding;
   readonly sunsetWarningMs: number;
@@ -75,11 +78,13 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
   if (header === idHeader) {
     throw new ConfigError(`"${labels.idHeader}" must differ from "${labels.header}"`);
   }
+  const timeoutMs = wholeNumber(options.timeoutMs ?? 30_000, labels.timeoutMs, 1, MAX_TIMEOUT_MS);
   const config: Config = {
     upstream: parseUpstream(options.upstream, options.routeMode ?? false, labels.upstream),
     header,
     idHeader,
-    timeoutMs: wholeNumber(options.timeoutMs ?? 30_000, labels.timeoutMs, 1, MAX_TIMEOUT_MS),
+    timeoutMs,
+    deadlines: upstreamDeadlines(timeoutMs),
     fetch: options.fetch ?? ((url, init) => fetch(url, init)),
     decoding: decodingFor(options.decoding ?? (options.fetch ? "raw" : "auto")),
     sunsetWarningMs: wholeNumber(

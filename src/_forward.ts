@@ -1,20 +1,38 @@
 // The allow path: build the upstream request, send it, relay the answer.
 import type { Config } from "./_config.ts";
+import { type Deadline, Deadlines } from "./_deadlines.ts";
 import { stripHopByHop, upstreamHeaders } from "./_headers.ts";
 import { PLATFORM } from "./_platform.ts";
 import { answer, ANSWERS } from "./_responses.ts";
-import type { ClientInfo } from "./types.ts";
+import type { ClientInfo, UpstreamFetch } from "./types.ts";
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
+const ON_WORKERD = PLATFORM.platform === "workerd";
+// Upstream clients whose responses' headers were found immutable.
+const IMMUTABLE = new WeakSet<UpstreamFetch>();
+// Statuses whose responses never have a body (RFC 9110 §6.4.1).
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** The upstream timeout's two stages, as queues of one fixed delay each. */
+export interface UpstreamDeadlines {
+  /** Until the client is watched. */
+  readonly watch: Deadlines;
+  /** From then until the timeout. */
+  readonly rest: Deadlines;
+}
+
 // Reading request.signal costs a fifth of a proxied request on Bun, which
 // builds the signal on first use. Most upstreams answer well within this, so
 // only a slower answer is raced against the client leaving; a client that
 // leaves mid-body is seen anyway, since every runtime then cancels the body
 // it was sending, and with it the upstream transfer.
 const WATCH_CLIENT_AFTER_MS = 50;
-const ON_WORKERD = PLATFORM.platform === "workerd";
-// Statuses whose responses never have a body (RFC 9110 §6.4.1).
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** Makes the queues for a gateway whose upstream timeout is `timeoutMs`. */
+export function upstreamDeadlines(timeoutMs: number): UpstreamDeadlines {
+  const watchAfter = Math.min(WATCH_CLIENT_AFTER_MS, timeoutMs);
+  return { watch: new Deadlines(watchAfter), rest: new Deadlines(timeoutMs - watchAfter) };
+}
 
 /** What the gateway adds to a forwarded exchange. */
 export interface Passage {
@@ -55,25 +73,20 @@ export async function forward(
     ? config.upstream.origin + config.upstream.basePath + url.pathname + url.search
     : url.href;
 
-  if (config.decoding.acceptEncoding !== undefined) {
-    headers.set("accept-encoding", config.decoding.acceptEncoding);
-  }
-
   // UPSTREAM_TIMEOUT_MS runs from when the request, body included, has been
-  // sent: a long upload is not a slow upstream.
+  // sent: a long upload is not a slow upstream. First a short wait; only then
+  // is the client watched (see WATCH_CLIENT_AFTER_MS).
   const controller = new AbortController();
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let deadline: Deadline | undefined;
   const startTimer = () => {
-    // First a short wait: only then is the client watched (see below).
-    const watchAfter = Math.min(WATCH_CLIENT_AFTER_MS, config.timeoutMs);
-    timer = setTimeout(() => {
+    deadline = config.deadlines.watch.start(() => {
       watchClient(request, controller);
-      timer = setTimeout(() => {
+      deadline = config.deadlines.rest.start(() => {
         timedOut = true;
         controller.abort();
-      }, config.timeoutMs - watchAfter);
-    }, watchAfter);
+      });
+    });
   };
   // On workerd a JavaScript stream in the body's path cuts uploads to a tenth
   // of their speed; there, an upload runs under Cloudflare's own limits.
@@ -107,16 +120,12 @@ export async function forward(
   } catch {
     return failed(timedOut ? "upstream_timeout" : "upstream_unreachable", request, config);
   } finally {
-    clearTimeout(timer);
+    deadline?.stop();
   }
   try {
-    const relayed = relay(
-      response,
-      request.method,
-      config,
-      headers.get("accept-encoding"),
-      passage,
-    );
+    const sentAcceptEncoding = config.decoding.acceptEncoding ??
+      request.headers.get("accept-encoding");
+    const relayed = relay(response, request.method, config, sentAcceptEncoding, passage);
     return { response: relayed, upstreamStatus: response.status };
   } catch {
     // An answer with no honest relay: a status outside 200-599, a 101 nobody
@@ -152,16 +161,20 @@ function relay(
   if (method !== "HEAD" && !NULL_BODY.has(upstream.status)) {
     // Edit the upstream's response where its headers may be changed (a
     // shim's client): no second Response, no re-wrapped body. The Fetch
-    // standard makes fetch()'s headers immutable, and the first edit throws.
-    let editable = true;
-    try {
-      upstream.headers.delete("keep-alive");
-    } catch {
-      editable = false;
-    }
-    if (editable) {
-      editHeaders(upstream.headers, config, sentAcceptEncoding, passage);
-      return upstream;
+    // standard makes fetch()'s headers immutable, and the first edit throws;
+    // once a client's have, the attempt (and its exception) is skipped.
+    if (!IMMUTABLE.has(config.fetch)) {
+      let editable = true;
+      try {
+        upstream.headers.delete("keep-alive");
+      } catch {
+        editable = false;
+        IMMUTABLE.add(config.fetch);
+      }
+      if (editable) {
+        editHeaders(upstream.headers, config, sentAcceptEncoding, passage);
+        return upstream;
+      }
     }
   }
   const headers = new Headers(upstream.headers);

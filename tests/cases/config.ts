@@ -3,6 +3,7 @@
 // the runner against each one.
 import { ConfigError, createHandler, handler } from "../../mod.ts";
 import { gatewayFromEnv } from "../../src/handler.ts";
+import { Deadlines } from "../../src/_deadlines.ts";
 import { sha256 } from "../../src/_sha256.ts";
 import type { Case } from "../_fixtures.ts";
 import { KEY } from "../_fixtures.ts";
@@ -115,6 +116,54 @@ export const configCases: Case[] = [
         const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
         assert.deepEqual(sha256(data), expected, `length ${length}`);
       }
+    },
+  },
+  {
+    id: "deadlines",
+    title:
+      "the shared timeout queue fires late deadlines in order, skips stopped ones, leaves no timer",
+    only: "in-process",
+    run: async () => {
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const deadlines = new Deadlines(40);
+      const fired: string[] = [];
+      const a = deadlines.start(() => fired.push("a"));
+      const b = deadlines.start(() => fired.push("b"));
+      await sleep(15);
+      deadlines.start(() => fired.push("c"));
+      b.stop();
+      b.stop(); // twice is harmless
+      await sleep(35); // a is due (40 ms), c is not (55 ms)
+      assert.deepEqual(fired, ["a"]);
+      await sleep(30);
+      assert.deepEqual(fired, ["a", "c"]);
+      a.stop(); // after firing: nothing
+      // Every deadline stopped before its time: nothing fires, and the queue's
+      // timer is cleared with the last one (a timer left behind would hold
+      // the process open).
+      const clear = globalThis.clearTimeout;
+      let clears = 0;
+      globalThis.clearTimeout = (id) => {
+        clears++;
+        clear(id);
+      };
+      try {
+        const many = Array.from(
+          { length: 3000 },
+          (_, i) => deadlines.start(() => fired.push(`m${i}`)),
+        );
+        for (const deadline of many.slice(0, -1)) deadline.stop();
+        assert.equal(clears, 0, "cleared while a deadline was still live");
+        many.at(-1)!.stop();
+        assert.equal(clears, 1, "the timer outlived the last deadline");
+      } finally {
+        globalThis.clearTimeout = clear;
+      }
+      await sleep(60);
+      assert.deepEqual(fired, ["a", "c"]);
+      // A deadline started by another's firing still fires.
+      const chained = new Deadlines(5);
+      await new Promise<void>((resolve) => chained.start(() => chained.start(resolve)));
     },
   },
   {
