@@ -28,11 +28,11 @@ function send(target: URL, init: Init): Promise<Response> {
     const client = target.protocol === "https:" ? https : http;
     const request = client.request(target, {
       method: init.method,
-      headers: outgoingHeaders(init.headers as Headers),
+      headers: outgoingHeaders(init.headers),
       agent: agents[target.protocol as "http:" | "https:"],
-      signal: init.signal ?? undefined,
     });
     request.once("error", reject);
+    abortWith(init.signal, request);
     // A 101 nobody asked for (the gateway never forwards Upgrade).
     request.once("upgrade", (_response, socket) => {
       socket.destroy();
@@ -78,10 +78,32 @@ function receive(
   }
 }
 
-function outgoingHeaders(headers: Headers): Record<string, string> {
+function outgoingHeaders(init: RequestInit["headers"]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name] = value;
+  const pairs = Array.isArray(init) ? init : new Headers(init);
+  for (const [name, value] of pairs) {
+    const key = name.toLowerCase();
+    const earlier = out[key];
+    out[key] = earlier === undefined
+      ? value
+      : `${earlier}${key === "cookie" ? "; " : ", "}${value}`;
+  }
   return out;
+}
+
+/**
+ * Aborting `signal` destroys the exchange, the response body included. One
+ * listener, removed when the exchange closes: cheaper than http.request's
+ * own `signal` option, which watches the request stream's every end.
+ */
+function abortWith(signal: AbortSignal | null | undefined, request: http.ClientRequest): void {
+  if (!signal) return;
+  const abort = () => {
+    request.destroy(new DOMException("The operation was aborted", "AbortError"));
+  };
+  if (signal.aborted) return abort();
+  signal.addEventListener("abort", abort, { once: true });
+  request.once("close", () => signal.removeEventListener("abort", abort));
 }
 
 async function sendBody(request: http.ClientRequest, body: ReadableStream<Uint8Array> | null) {

@@ -5,7 +5,7 @@ import type { Passage } from "./_forward.ts";
 // Fields that describe one connection and never travel further. Proxy-*
 // fields and Keep-Alive predate RFC 9110 but are still sent and still
 // hop-by-hop (RFC 2616 §13.5.1; Proxy-Connection is a common extension).
-const HOP_BY_HOP = [
+const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -15,23 +15,38 @@ const HOP_BY_HOP = [
   "trailer",
   "transfer-encoding",
   "upgrade",
-];
+]);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Removes hop-by-hop fields, including the ones `Connection` names. */
-export function stripHopByHop(headers: Headers): void {
+/** The fields `Connection` names (lower case), which are hop-by-hop too. */
+function connectionNamed(headers: Headers): Set<string> | undefined {
   const connection = headers.get("connection");
-  if (connection !== null) {
-    for (const name of connection.split(",")) {
-      const field = name.trim();
-      // A field name is a token; anything else is not a name to act on.
-      if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(field)) headers.delete(field);
-    }
+  if (connection === null) return undefined;
+  const named = new Set<string>();
+  for (const name of connection.split(",")) {
+    const field = name.trim();
+    // A field name is a token; anything else is not a name to act on.
+    if (TOKEN.test(field)) named.add(field.toLowerCase());
   }
-  for (const name of HOP_BY_HOP) headers.delete(name);
+  return named;
+}
+
+/**
+ * Removes hop-by-hop fields, including the ones `Connection` names. It reads
+ * the fields once and deletes only those present: each delete is a lookup
+ * with validation, and most responses carry one or two such fields.
+ */
+export function stripHopByHop(headers: Headers): void {
+  const named = connectionNamed(headers);
+  const found: string[] = [];
+  for (const [name] of headers) {
+    if (HOP_BY_HOP.has(name) || named?.has(name)) found.push(name);
+  }
+  for (const name of found) headers.delete(name);
 }
 
 // Forwarding facts a client could forge; the gateway states its own.
-const CLIENT_FORWARDING = [
+const CLIENT_FORWARDING = new Set([
   "forwarded",
   "x-real-ip",
   "x-forwarded-port",
@@ -39,7 +54,9 @@ const CLIENT_FORWARDING = [
   "x-forwarded-server",
   "x-forwarded-ssl",
   "x-forwarded-scheme",
-];
+  "x-forwarded-host",
+  "x-forwarded-proto",
+]);
 
 /** Where the client reached the gateway, for the X-Forwarded-* fields. */
 export interface Forwarded {
@@ -51,12 +68,13 @@ export interface Forwarded {
 }
 
 /**
- * Builds the upstream request's fields: the client's minus hop-by-hop ones,
- * the key and any client-sent identity; Host left to the client (it follows
- * the target URL); the identity of the matched key; and the de-facto
- * X-Forwarded-* fields, set from what this hop saw. A client's own
- * X-Forwarded-For is replaced, since it could say anything; behind a trusted
- * proxy (PSK_CLIENT_IP_HEADER) the proxy's chain is extended instead.
+ * Builds the upstream request's fields, as name/value pairs made in one pass
+ * over the client's: its fields minus hop-by-hop ones, the key and any
+ * client-sent identity; Host left out (it follows the target URL); the
+ * identity of the matched key; and the de-facto X-Forwarded-* fields, set
+ * from what this hop saw. A client's own X-Forwarded-For is replaced, since
+ * it could say anything; behind a trusted proxy (PSK_CLIENT_IP_HEADER) the
+ * proxy's chain is extended instead.
  */
 export function upstreamHeaders(
   incoming: Headers,
@@ -64,29 +82,39 @@ export function upstreamHeaders(
   passage: Passage,
   hasBody: boolean,
   forwarded: Forwarded,
-): Headers {
-  const headers = new Headers(incoming);
-  stripHopByHop(headers);
-  headers.delete(config.header);
-  headers.delete("host");
-  if (passage.stripAuthorization) headers.delete("authorization");
-  if (config.idHeader !== undefined) {
-    // Removed first, whoever sent it: only the gateway may name a key.
-    headers.delete(config.idHeader);
-    if (passage.keyId !== undefined) headers.set(config.idHeader, passage.keyId);
+): [string, string][] {
+  const named = connectionNamed(incoming);
+  const fields: [string, string][] = [];
+  let chain: string | undefined;
+  for (const [name, value] of incoming) {
+    if (
+      HOP_BY_HOP.has(name) || named?.has(name) || CLIENT_FORWARDING.has(name) ||
+      name === config.header || name === config.idHeader || name === "host" ||
+      // The gateway's server already answered 100-continue; Node's fetch
+      // refuses the field outright.
+      name === "expect" ||
+      (name === "authorization" && passage.stripAuthorization) ||
+      (name === "content-length" && !hasBody)
+    ) continue;
+    if (name === "x-forwarded-for") {
+      if (forwarded.behindProxy) chain = value;
+      continue;
+    }
+    if (name === "accept-encoding" && config.decoding.acceptEncoding !== undefined) continue;
+    fields.push([name, value]);
   }
-  // The gateway's server already answered 100-continue; Node's fetch
-  // refuses the field outright.
-  headers.delete("expect");
-  if (!hasBody) headers.delete("content-length");
-  for (const name of CLIENT_FORWARDING) headers.delete(name);
-  const chain = forwarded.behindProxy ? headers.get("x-forwarded-for") : null;
-  if (forwarded.for === undefined) {
-    if (!forwarded.behindProxy) headers.delete("x-forwarded-for");
-  } else {
-    headers.set("x-forwarded-for", chain ? `${chain}, ${forwarded.for}` : forwarded.for);
+  if (config.decoding.acceptEncoding !== undefined) {
+    fields.push(["accept-encoding", config.decoding.acceptEncoding]);
   }
-  headers.set("x-forwarded-host", forwarded.host);
-  headers.set("x-forwarded-proto", forwarded.proto);
-  return headers;
+  // Only the gateway may name a key; a client-sent one was dropped above.
+  if (config.idHeader !== undefined && passage.keyId !== undefined) {
+    fields.push([config.idHeader, passage.keyId]);
+  }
+  if (forwarded.for !== undefined) {
+    fields.push(["x-forwarded-for", chain ? `${chain}, ${forwarded.for}` : forwarded.for]);
+  } else if (chain !== undefined) {
+    fields.push(["x-forwarded-for", chain]);
+  }
+  fields.push(["x-forwarded-host", forwarded.host], ["x-forwarded-proto", forwarded.proto]);
+  return fields;
 }
