@@ -7,6 +7,6 @@ const handle = createEnvHandler({ routeMode: true });
 
 export default {
   // Cloudflare sets CF-Connecting-IP itself; a client cannot forge it.
-  fetch: (request: Request, env: Env): Promise<Response> =>
+  fetch: (request: Request, env: Env): Response | Promise<Response> =>
     handle(request, env, { address: request.headers.get("cf-connecting-ip") ?? undefined }),
 };

@@ -11,7 +11,7 @@ import type { ClientInfo, Env, Gateway, GatewayOptions } from "./types.ts";
  * function never throws.
  *
  * @param options Upstream, keys and the optional knobs of {@linkcode GatewayOptions}.
- * @returns A handler `(request, client?) => Promise<Response>`.
+ * @returns A handler `(request, client?) => Response | Promise<Response>`.
  *
  * @example Deny a request without the key
  * ```ts
@@ -46,7 +46,7 @@ export function gatewayFromEnv(env: Env, fixed: Partial<GatewayOptions> = {}): G
  */
 export function createEnvHandler(
   fixed: Partial<GatewayOptions> = {},
-): (request: Request, env: Env, client?: ClientInfo) => Promise<Response> {
+): (request: Request, env: Env, client?: ClientInfo) => Response | Promise<Response> {
   const cache = new WeakMap<Env, Gateway>();
   return (request, env, client) => {
     let gateway = cache.get(env);
@@ -64,7 +64,7 @@ function fromEnv(env: Env, fixed: Partial<GatewayOptions>): Gateway {
   } catch (error) {
     report(error);
     // Fail closed: every request gets a generic 500, the log says why.
-    return () => Promise.resolve(answer(ANSWERS.internalError));
+    return () => answer(ANSWERS.internalError);
   }
 }
 
@@ -99,5 +99,8 @@ function report(error: unknown): void {
  * equal(response.status, 403);
  * ```
  */
-export const handler: (request: Request, env: Env, client?: ClientInfo) => Promise<Response> =
-  createEnvHandler();
+export const handler: (
+  request: Request,
+  env: Env,
+  client?: ClientInfo,
+) => Response | Promise<Response> = createEnvHandler();

@@ -223,5 +223,9 @@ export interface ClientInfo {
   readonly address?: string;
 }
 
-/** The gateway: a Web-standard request handler that never throws. */
-export type Gateway = (request: Request, client?: ClientInfo) => Promise<Response>;
+/**
+ * The gateway: a Web-standard request handler that never throws or rejects.
+ * A refusal is returned as a plain `Response`, so that a server can write it
+ * in the same turn; anything forwarded comes as a promise. `await` takes both.
+ */
+export type Gateway = (request: Request, client?: ClientInfo) => Response | Promise<Response>;

@@ -205,7 +205,7 @@ class ResponseParser {
  * library user takes. A request-target in absolute form becomes the URL, as
  * runtimes do with such a request line.
  */
-export function inProcessSend(handle: (request: Request) => Promise<Response>): Send {
+export function inProcessSend(handle: (request: Request) => Response | Promise<Response>): Send {
   return async (raw) => {
     const url = /^https?:\/\//.test(raw.target) ? raw.target : `http://gw.test${raw.target}`;
     const controller = new AbortController();
