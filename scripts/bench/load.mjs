@@ -1,6 +1,6 @@
 // Load with wrk (1 thread, 50 connections, --latency), pinned to core 0.
 import { spawn } from "node:child_process";
-import { cpuMeter, sampleRss } from "./procs.mjs";
+import { cpuMeter, sampleRss, stealMeter, treeCpuMicros } from "./procs.mjs";
 
 export const HEADER = "X-Custom-PSK";
 
@@ -62,6 +62,21 @@ export const median = (values) => {
 };
 
 /**
+ * One wrk run against gateway `gw`, with the CPU time the gateway's processes
+ * spent per request (µs), which the hypervisor's steal hardly moves, unlike
+ * req/s, and the steal itself (% of all CPU time).
+ */
+async function run(gw, options) {
+  const cpu0 = treeCpuMicros(gw.pids);
+  const steal = stealMeter();
+  const result = await wrk(gw.port, options);
+  const cpuPerRequest = result.requests > 0
+    ? (treeCpuMicros(gw.pids) - cpu0) / result.requests
+    : NaN;
+  return { ...result, cpuPerRequest, steal: steal() };
+}
+
+/**
  * Warm-up, then `rounds` × (accepted, rejected) runs against a started
  * gateway, sampling its RSS and the CPU other processes take meanwhile
  * (`roots`: the benchmark's other processes, e.g. nginx). Medians of each metric.
@@ -78,12 +93,12 @@ export async function measure(
   try {
     if (warmup > 0) await wrk(gw.port, { key, seconds: warmup });
     for (let round = 1; round <= rounds; round++) {
-      const a = await wrk(gw.port, { key, seconds });
+      const a = await run(gw, { key, seconds });
       runs.accepted.push(a);
       log(`  round ${round}: accepted ${fmt(a)}`);
       if (a.non2xx > 0) problems.push(`${a.non2xx} accepted requests got a non-2xx answer`);
       if (rejected) {
-        const r = await wrk(gw.port, { key: wrongKey, seconds });
+        const r = await run(gw, { key: wrongKey, seconds });
         runs.rejected.push(r);
         log(`  round ${round}: rejected ${fmt(r)}`);
         if (r.non2xx !== r.requests) {
@@ -102,6 +117,8 @@ export async function measure(
     rps: median(list.map((r) => r.rps)),
     p50: median(list.map((r) => r.p50)),
     p99: median(list.map((r) => r.p99)),
+    cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
+    steal: median(list.map((r) => r.steal)),
     runs: list.map(({ raw: _raw, ...rest }) => rest),
   });
   return {
@@ -115,5 +132,6 @@ export async function measure(
 }
 
 const fmt = (r) =>
-  `${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms` +
+  `${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ` +
+  `${r.cpuPerRequest.toFixed(0)} µs CPU/req, steal ${r.steal.toFixed(0)}%` +
   (r.non2xx ? `, ${r.non2xx} non-2xx` : "") + (r.errors ? `, ${r.errors} socket errors` : "");

@@ -175,6 +175,32 @@ function cpuSnapshot(roots) {
   return { total, busy: total - idle, ours };
 }
 
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+/** CPU time (µs) the trees of `pids` have used so far. */
+export function treeCpuMicros(pids) {
+  const table = processTable();
+  const members = new Set(pids.flatMap((pid) => [...tree(pid, table)]));
+  let total = 0;
+  for (const p of members) total += ticks(table.get(p));
+  return total * TICK_US;
+}
+
+/**
+ * The share of all CPU time the hypervisor gave to other guests ("steal")
+ * between two calls: `const done = stealMeter(); ...; done()` gives a percentage.
+ */
+export function stealMeter() {
+  const read = () =>
+    readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const start = read();
+  return () => {
+    const delta = read().map((v, i) => v - start[i]);
+    const total = delta.reduce((sum, v) => sum + v, 0);
+    return total > 0 ? (100 * (delta[7] ?? 0)) / total : 0;
+  };
+}
+
 /**
  * Measures CPU used by processes other than this benchmark's (the driver,
  * wrk/curl, and the trees of `roots`): stop() gives it in cores.

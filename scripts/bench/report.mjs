@@ -19,6 +19,8 @@ const num = (v, digits = 0) =>
     : "—";
 const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : "—");
 const mib = (v) => (Number.isFinite(v) && v > 0 ? `${(v / MiB).toFixed(1)} MiB` : "—");
+const us = (v) => (Number.isFinite(v) ? `${v.toFixed(0)}` : "—");
+const pct = (v) => (Number.isFinite(v) ? `${v.toFixed(0)}%` : "—");
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
 
 // The issue's load targets: psk-gate's figure ÷ the baseline's, and the
@@ -30,6 +32,35 @@ const LOAD_CHECKS = [
   ["Node: accepted ÷ node:http proxy", "node:http", "accepted.rps", "≥ 0.75", 0.75, true],
   ["rejected ÷ seed rejected", "seed", "rejected.rps", "≥ 0.9", 0.9],
   ["accepted p99 ÷ seed p99", "seed", "accepted.p99", "(lower is better)", null],
+  // The same comparisons in CPU time per request, which a noisy neighbour's
+  // steal hardly moves: seed µs ÷ psk-gate µs, so above 1 means cheaper.
+  [
+    "accepted: seed CPU/req ÷ psk-gate CPU/req",
+    "seed",
+    "accepted.cpuPerRequest",
+    "(info)",
+    null,
+    false,
+    true,
+  ],
+  [
+    "rejected: seed CPU/req ÷ psk-gate CPU/req",
+    "seed",
+    "rejected.cpuPerRequest",
+    "(info)",
+    null,
+    false,
+    true,
+  ],
+  [
+    "Node: node:http CPU/req ÷ psk-gate CPU/req",
+    "node:http",
+    "accepted.cpuPerRequest",
+    "(info)",
+    null,
+    true,
+    true,
+  ],
 ];
 
 /** The checks of the issue: [{ check, runtime, value, target, pass }]. pass is null for info. */
@@ -44,10 +75,11 @@ export function checks({ load, streaming }) {
   for (const rt of RUNTIMES) {
     const psk = row("psk-gate", rt);
     if (!psk) continue;
-    for (const [check, baseline, metric, target, min, nodeOnly] of LOAD_CHECKS) {
+    for (const [check, baseline, metric, target, min, nodeOnly, inverse] of LOAD_CHECKS) {
       if (nodeOnly && !rt.startsWith("node")) continue;
       const [phase, field] = metric.split(".");
-      const value = ratio(psk[phase]?.[field], row(baseline, rt)?.[phase]?.[field]);
+      const [mine, theirs] = [psk[phase]?.[field], row(baseline, rt)?.[phase]?.[field]];
+      const value = inverse ? ratio(theirs, mine) : ratio(mine, theirs);
       add(check, rt, value, target, min === null ? () => null : (v) => v >= min);
     }
     for (const direction of ["down", "up"]) {
@@ -100,15 +132,15 @@ export function markdown(results, chartFile) {
   ];
   if (chartFile) lines.push(`![accepted and rejected req/s per gateway](${chartFile})`, "");
   lines.push(
-    "| gateway | runtime | accepted req/s | p50 | p99 | rejected req/s | peak RSS |",
-    "| ------- | ------- | -------------: | --: | --: | -------------: | -------: |",
+    "| gateway | runtime | accepted req/s | p50 | p99 | CPU µs/req | rejected req/s | CPU µs/req | peak RSS | steal |",
+    "| ------- | ------- | -------------: | --: | --: | ---------: | -------------: | ---------: | -------: | ----: |",
   );
   for (const r of load) {
     if (r.error) {
       lines.push(
         `| ${r.name} | ${runtimeLabel(r.runtime)} | failed: ${
           r.error.replaceAll("|", "/").slice(0, 120)
-        } | | | | |`,
+        } | | | | | | | |`,
       );
       continue;
     }
@@ -117,8 +149,11 @@ export function markdown(results, chartFile) {
     lines.push(
       `| ${name} | ${runtimeLabel(r.runtime)} | ${num(r.accepted.rps)} | ${ms(r.accepted.p50)} | ${
         ms(r.accepted.p99)
-      } | ` +
-        `${r.rejected ? num(r.rejected.rps) : "—"} | ${mib(r.peakRss)} |`,
+      } | ${us(r.accepted.cpuPerRequest)} | ` +
+        `${r.rejected ? num(r.rejected.rps) : "—"} | ${
+          r.rejected ? us(r.rejected.cpuPerRequest) : "—"
+        } | ` +
+        `${mib(r.peakRss)} | ${pct(r.accepted.steal)} |`,
     );
   }
   const busy = load.filter((r) => r.foreignCpu > BUSY);
