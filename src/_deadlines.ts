@@ -6,11 +6,16 @@
 
 /** A started deadline. */
 export class Deadline {
-  constructor(
-    readonly owner: Deadlines,
-    readonly at: number,
-    public fire: (() => void) | undefined,
-  ) {}
+  readonly owner: Deadlines;
+  /** When it fires, in epoch milliseconds. */
+  readonly at: number;
+  fire: (() => void) | undefined;
+
+  constructor(owner: Deadlines, at: number, fire: () => void) {
+    this.owner = owner;
+    this.at = at;
+    this.fire = fire;
+  }
 
   /** Stops it; stopping one that fired or stopped already does nothing. */
   stop(): void {

@@ -189,6 +189,29 @@ export function markdown(results, chartFile) {
     }
   }
 
+  const handler = (results.handler ?? []).filter((h) => !h.error);
+  if (handler.length) {
+    lines.push(
+      "",
+      "## The handlers' own cost",
+      "",
+      "µs per request of the handler alone, in-process on core 1 with no network: the built library " +
+        "and the seed's logic, handed ready-made Requests and an upstream that answers at once " +
+        "(`scripts/bench/handler_cost.mjs`). On Node, with @hono/node-server's light Response, as in the shim. " +
+        "What psk-gate adds is the key's hash and constant-time check, Host and URL checks, the header " +
+        "rules, the timeout and the log line (made, then dropped).",
+      "",
+      "| runtime | seed accepted | psk-gate accepted | seed rejected | psk-gate rejected |",
+      "| ------- | ------------: | ----------------: | ------------: | ----------------: |",
+    );
+    for (const h of handler) {
+      lines.push(
+        `| ${runtimeLabel(h.runtime)} | ${num(h.seedAccepted, 1)} | ${num(h.pskAccepted, 1)} | ` +
+          `${num(h.seedRejected, 1)} | ${num(h.pskRejected, 1)} |`,
+      );
+    }
+  }
+
   if (streaming.length) {
     lines.push(
       "",

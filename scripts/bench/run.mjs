@@ -78,7 +78,7 @@ const wrongKey = randomBytes(24).toString("base64url");
 const env = { PSK_KEYS: `bench:${key}` };
 const tmp = mkdtempSync("/tmp/psk-gate-bench-");
 const errors = [];
-const results = { meta: {}, load: [], streaming: [], scaling: [] };
+const results = { meta: {}, load: [], streaming: [], scaling: [], handler: [] };
 
 try {
   pinSelf("0");
@@ -107,6 +107,12 @@ try {
       ? untilQuiet([...pids, ...roots], { maxMs: quietWaitMs, log })
       : Promise.resolve(NaN);
   for (const g of gateways) await runGateway(g, upstream, roots, quiet);
+  for (const runtime of ["node20", "node24", "deno", "bun"]) {
+    if (gateways.some((g) => g.name === "psk-gate" && g.runtime === runtime)) {
+      await quiet([]);
+      results.handler.push(handlerCost(runtime));
+    }
+  }
   if (!smoke && !opts["no-scaling"]) {
     const scalingOpts = { env, key, wrongKey, seconds, rounds, warmup, log, errors, roots, quiet };
     results.scaling = await runScaling(gateways, scalingOpts);
@@ -132,6 +138,30 @@ for (const c of missed) {
   log(`  missed: ${c.check} on ${runtimeLabel(c.runtime)}: ${c.value} (${c.target})`);
 }
 process.exit(errors.length ? 1 : missed.length && !opts["no-assert"] ? 3 : 0);
+
+/** scripts/bench/handler_cost.mjs on `runtime`, pinned to core 1. */
+function handlerCost(runtime) {
+  const [command, ...args] = runtime === "deno"
+    ? [BIN.deno, "run", "--allow-env", "--allow-read"]
+    : [runtime === "bun" ? BIN.bun : BIN[runtime]];
+  const run = spawnSync("taskset", [
+    "-c",
+    "1",
+    command,
+    ...args,
+    "scripts/bench/handler_cost.mjs",
+    String(smoke ? 5_000 : 50_000),
+  ], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  const line = run.stdout?.trim().split("\n").at(-1) ?? "";
+  try {
+    const cost = JSON.parse(line);
+    log(`handler cost on ${runtime}: ${JSON.stringify(cost)}`);
+    return { runtime, ...cost };
+  } catch {
+    errors.push(`handler cost on ${runtime} failed: ${(run.stderr || line).trim().slice(-300)}`);
+    return { runtime, error: true };
+  }
+}
 
 async function runGateway(g, upstream, roots, quiet) {
   log(`${g.id}: starting`);
