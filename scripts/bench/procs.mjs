@@ -1,5 +1,5 @@
 // Child processes for the benchmark: each runs in its own process group so
-// that stopping it ends its children too (wrangler -> workerd, nginx workers).
+// that stopping it ends its children too (nginx workers, Node cluster workers).
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -13,14 +13,7 @@ export function launch(command, args, { env = {}, cpus, cwd } = {}) {
   const [file, argv] = cpus ? ["taskset", ["-c", cpus, command, ...args]] : [command, args];
   const child = spawn(file, argv, {
     cwd,
-    // Wrangler offline: no telemetry, no download of the Request.cf data.
-    env: {
-      ...process.env,
-      NO_COLOR: "1",
-      WRANGLER_SEND_METRICS: "false",
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      ...env,
-    },
+    env: { ...process.env, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -8,7 +8,7 @@ const LABEL = {
   node24: "Node 24",
   deno: "Deno",
   bun: "Bun",
-  workerd: "workerd",
+  workerd: "workerd serve", // the binary itself, not under wrangler dev
   nginx: "nginx",
 };
 export const runtimeLabel = (rt) => LABEL[rt] ?? rt;
@@ -125,7 +125,10 @@ export function markdown(results, chartFile) {
     `Gateways pinned to core 1 (\`taskset -c 1\`); wrk, nginx, the upload sink and curl on core 0. ` +
     `Upstream: nginx ${meta.versions.nginx} answering a fixed 1 KiB body over keep-alive. ` +
     `"accepted" sends the right \`X-Custom-PSK\`, "rejected" a wrong key of the same length (answered 403). ` +
-    `Peak RSS: the gateway's whole process tree (wrangler's Node proxy and workerd together) during the load.`,
+    `Peak RSS: the gateway's whole process tree during the load. ` +
+    `The Workers run on the workerd binary itself (\`workerd serve\` on a generated capnp config, the build's module, ` +
+    `UPSTREAM_URL and PSK_KEYS as text bindings), not under \`wrangler dev\`, whose Node.js proxy in front of workerd ` +
+    `would be most of what is measured.`,
     "",
     `Versions: ${Object.entries(meta.versions).map(([k, v]) => `${k}: ${v}`).join(", ")}.`,
     "",

@@ -6,9 +6,10 @@
 //                              [--quiet-wait=120]
 //
 // --only takes gateway ids (seed/bun), kinds (psk-gate, seed, hono, node:http,
-// direct) or runtimes (node20, node24, deno, bun, workerd). --smoke: 1 s per
-// run, 1 round, 16 MiB streams, no scaling, no targets; exit 0 only if every
-// gateway started and answered 200 with the key and 403 without it.
+// direct) or runtimes (node20, node24, deno, bun, workerd: the workerd binary
+// itself, see workerd.mjs). --smoke: 1 s per run, 1 round, 16 MiB streams, no
+// scaling, no targets; exit 0 only if every gateway started and answered 200
+// with the key and 403 without it.
 // Before each measurement it waits (up to --quiet-wait seconds) until other
 // processes on the machine are idle, and marks rows they disturbed with †.
 // A full run without --only also writes docs/bench/results.md and chart.svg.
@@ -276,7 +277,6 @@ function metadata() {
       "Node 24": version(BIN.node24, ["--version"]),
       Deno: version(BIN.deno, ["--version"]),
       Bun: version(BIN.bun, ["--version"]),
-      wrangler: pkg("wrangler"),
       workerd: pkg("workerd"),
       hono: pkg("hono"),
       "@hono/node-server": pkg("@hono/node-server"),

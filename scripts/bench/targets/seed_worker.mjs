@@ -1,4 +1,4 @@
-// Workers entry for the seed (module syntax); see wrangler.seed.jsonc.
+// Workers entry for the seed (module syntax); ../workerd.mjs bundles it for workerd.
 import { seedHandler } from "./seed.mjs";
 
 let cached;
