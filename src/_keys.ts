@@ -2,10 +2,10 @@
 // A plaintext secret is hashed once and dropped.
 import { ConfigError } from "./errors.ts";
 import type { CheckedKey } from "./_key_list.ts";
-import { sha256 } from "./_sha256.ts";
+import { sha256Text } from "./_sha256.ts";
 
-const DIGEST_BYTES = 32;
-const encoder = new TextEncoder();
+// A digest as eight 32-bit words: comparing words takes a quarter of the steps.
+const DIGEST_WORDS = 8;
 
 /** What a key may do, besides existing. */
 export interface KeyPolicy {
@@ -15,21 +15,19 @@ export interface KeyPolicy {
   readonly paths?: readonly string[];
 }
 
-/** The configured keys: ids, policies, and digests packed end to end. */
+/** The configured keys: ids, policies, and digests packed end to end (as words). */
 export interface KeyRing {
   readonly ids: readonly string[];
   readonly policies: readonly KeyPolicy[];
-  readonly digests: Uint8Array;
+  readonly digests: Int32Array;
 }
 
 /** Hashes the checked keys. Throws {@linkcode ConfigError} if two share a secret. */
 export function buildKeyRing(keys: readonly CheckedKey[], name: string): KeyRing {
-  const digests = new Uint8Array(keys.length * DIGEST_BYTES);
+  const digests = new Int32Array(keys.length * DIGEST_WORDS);
   keys.forEach((key, index) => {
-    const digest = key.sha256 !== undefined
-      ? fromHex(key.sha256)
-      : sha256(encoder.encode(key.secret ?? ""));
-    digests.set(digest, index * DIGEST_BYTES);
+    const digest = key.sha256 !== undefined ? fromHex(key.sha256) : sha256Text(key.secret ?? "");
+    digests.set(digest, index * DIGEST_WORDS);
   });
   for (let a = 0; a < keys.length; a++) {
     for (let b = a + 1; b < keys.length; b++) {
@@ -50,26 +48,28 @@ export function buildKeyRing(keys: readonly CheckedKey[], name: string): KeyRing
  * exit, so timing reveals neither which key nor how much of one matched.
  */
 export function verifyKey(presented: string, ring: KeyRing): number {
-  const digest = sha256(encoder.encode(presented));
+  const digest = sha256Text(presented);
+  const digests = ring.digests;
   let match = -1;
   for (let key = 0; key < ring.ids.length; key++) {
-    const offset = key * DIGEST_BYTES;
+    const offset = key * DIGEST_WORDS;
     let diff = 0;
-    for (let i = 0; i < DIGEST_BYTES; i++) diff |= digest[i] ^ ring.digests[offset + i];
+    for (let i = 0; i < DIGEST_WORDS; i++) diff |= digest[i] ^ digests[offset + i];
     match = diff === 0 ? key : match;
   }
   return match;
 }
 
-function fromHex(hex: string): Uint8Array {
-  const bytes = new Uint8Array(DIGEST_BYTES);
-  for (let i = 0; i < DIGEST_BYTES; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
+/** 64 hex digits as eight big-endian words, like {@linkcode sha256Text}'s. */
+function fromHex(hex: string): Int32Array {
+  const words = new Int32Array(DIGEST_WORDS);
+  for (let i = 0; i < DIGEST_WORDS; i++) words[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+  return words;
 }
 
-function equalAt(digests: Uint8Array, a: number, b: number): boolean {
-  for (let i = 0; i < DIGEST_BYTES; i++) {
-    if (digests[a * DIGEST_BYTES + i] !== digests[b * DIGEST_BYTES + i]) return false;
+function equalAt(digests: Int32Array, a: number, b: number): boolean {
+  for (let i = 0; i < DIGEST_WORDS; i++) {
+    if (digests[a * DIGEST_WORDS + i] !== digests[b * DIGEST_WORDS + i]) return false;
   }
   return true;
 }

@@ -4,7 +4,7 @@
 import { ConfigError, createHandler, handler } from "../../mod.ts";
 import { gatewayFromEnv } from "../../src/handler.ts";
 import { Deadlines } from "../../src/_deadlines.ts";
-import { sha256 } from "../../src/_sha256.ts";
+import { sha256, sha256Text } from "../../src/_sha256.ts";
 import type { Case } from "../_fixtures.ts";
 import { KEY } from "../_fixtures.ts";
 import { text } from "../_client.ts";
@@ -109,12 +109,23 @@ export const configCases: Case[] = [
   },
   {
     id: "sha256",
-    title: "the gateway's SHA-256 agrees with Web Crypto on every length around block edges",
+    title:
+      "the gateway's SHA-256 agrees with Web Crypto on every length around block edges, for bytes and for text",
     run: async () => {
-      for (const length of [0, 1, 31, 55, 56, 63, 64, 65, 119, 120, 1000, 8192]) {
+      // Long before short: the scratch buffer must not leak a longer message's bytes.
+      for (const length of [0, 1, 31, 55, 56, 63, 64, 65, 119, 120, 1000, 8192, 3, 64]) {
         const data = crypto.getRandomValues(new Uint8Array(length));
         const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
         assert.deepEqual(sha256(data), expected, `length ${length}`);
+      }
+      const texts = ["", "secret-a", "secret-\xE0", "k\u00A0ey", "π≈3.14159", "🔑".repeat(20)];
+      for (const text of [...texts, "x".repeat(9000), "a"]) {
+        const bytes = new TextEncoder().encode(text);
+        const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+        const words = sha256Text(text);
+        const got = new Uint8Array(32);
+        words.forEach((word, i) => new DataView(got.buffer).setInt32(i * 4, word));
+        assert.deepEqual(got, expected, `text of ${text.length} characters`);
       }
     },
   },
