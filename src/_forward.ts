@@ -1,7 +1,7 @@
 // The allow path: build the upstream request, send it, relay the answer.
 import type { Config } from "./_config.ts";
 import { type Deadline, Deadlines } from "./_deadlines.ts";
-import { stripHopByHop, upstreamHeaders } from "./_headers.ts";
+import { endToEnd, upstreamHeaders } from "./_headers.ts";
 import { PLATFORM } from "./_platform.ts";
 import { answer, ANSWERS } from "./_responses.ts";
 import type { ClientInfo, UpstreamFetch } from "./types.ts";
@@ -157,55 +157,64 @@ function relay(
   sentAcceptEncoding: string | null,
   passage: Passage,
 ): Response {
-  if (upstream.status < 200 || upstream.status > 599) throw new RangeError("unrelayable status");
-  if (method !== "HEAD" && !NULL_BODY.has(upstream.status)) {
-    // Edit the upstream's response where its headers may be changed (a
-    // shim's client): no second Response, no re-wrapped body. The Fetch
-    // standard makes fetch()'s headers immutable, and the first edit throws;
-    // once a client's have, the attempt (and its exception) is skipped.
-    if (!IMMUTABLE.has(config.fetch)) {
-      let editable = true;
-      try {
-        upstream.headers.delete("keep-alive");
-      } catch {
-        editable = false;
-        IMMUTABLE.add(config.fetch);
-      }
-      if (editable) {
-        editHeaders(upstream.headers, config, sentAcceptEncoding, passage);
-        return upstream;
-      }
+  const { status, headers } = upstream;
+  if (status < 200 || status > 599) throw new RangeError("unrelayable status");
+  const extra = passage.responseHeaders;
+  const keep = relayable(headers, config, sentAcceptEncoding, extra);
+  const bodyless = method === "HEAD" || NULL_BODY.has(status);
+  // Edit the upstream's response where its headers may be changed (a shim's
+  // client): no second Response, no re-wrapped body. The Fetch standard makes
+  // fetch()'s headers immutable, and the first edit throws; once a client's
+  // have, the attempt (and its exception) is skipped.
+  if (!bodyless && !IMMUTABLE.has(config.fetch)) {
+    const dropped: string[] = [];
+    headers.forEach((_, name) => {
+      if (!keep(name)) dropped.push(name);
+    });
+    try {
+      for (const name of dropped) headers.delete(name);
+      for (const name in extra) headers.set(name, extra[name]);
+      return upstream;
+    } catch {
+      IMMUTABLE.add(config.fetch);
     }
   }
-  const headers = new Headers(upstream.headers);
-  editHeaders(headers, config, sentAcceptEncoding, passage);
-  const bodyless = method === "HEAD" || NULL_BODY.has(upstream.status);
+  const fields: [string, string][] = [];
+  let dropped = 0;
+  headers.forEach((value, name) => keep(name) ? fields.push([name, value]) : dropped++);
+  // Nothing to change: the runtime's own response streams on untouched.
+  if (!bodyless && dropped === 0 && extra === undefined) return upstream;
+  for (const name in extra) fields.push([name, extra[name]]);
   if (bodyless) upstream.body?.cancel().catch(() => {});
   // No statusText: HTTP/2 and 3 have none, and no server shim sends it.
-  return new Response(bodyless ? null : upstream.body, { status: upstream.status, headers });
+  return new Response(bodyless ? null : upstream.body, { status, headers: fields });
 }
 
-/** Throws when the body's encoding cannot be told truthfully. */
-function editHeaders(
+/**
+ * Which of the upstream's fields the client may see. Throws when the body's
+ * encoding cannot be told truthfully.
+ */
+function relayable(
   headers: Headers,
   config: Config,
   sentAcceptEncoding: string | null,
-  passage: Passage,
-): void {
+  extra: Passage["responseHeaders"],
+): (name: string) => boolean {
+  const endToEndField = endToEnd(headers);
   // A length beside a transfer coding is void (RFC 9112 §6.3).
-  if (headers.has("transfer-encoding")) headers.delete("content-length");
-  stripHopByHop(headers);
+  let lengthVoid = headers.has("transfer-encoding");
+  let decoded = false;
   const encoding = headers.get("content-encoding");
   if (encoding !== null) {
     const verdict = config.decoding.judge(encoding, sentAcceptEncoding);
     if (verdict === "unknown") throw new TypeError("content coding of unknown fate");
-    if (verdict === "decoded") {
-      // The bytes are no longer what these fields describe.
-      headers.delete("content-encoding");
-      headers.delete("content-length");
-    }
+    // The bytes are no longer what these fields describe.
+    decoded = verdict === "decoded";
+    lengthVoid ||= decoded;
   }
-  for (const [name, value] of Object.entries(passage.responseHeaders ?? {})) {
-    headers.set(name, value);
-  }
+  return (name) =>
+    endToEndField(name) &&
+    !(lengthVoid && name === "content-length") &&
+    !(decoded && name === "content-encoding") &&
+    !(extra !== undefined && Object.hasOwn(extra, name));
 }

@@ -32,17 +32,15 @@ function connectionNamed(headers: Headers): Set<string> | undefined {
 }
 
 /**
- * Removes hop-by-hop fields, including the ones `Connection` names. It reads
- * the fields once and deletes only those present: each delete is a lookup
- * with validation, and most responses carry one or two such fields.
+ * A test for the fields a hop must not pass on: hop-by-hop ones, including
+ * the ones `Connection` names. Made from one `get`, so that a relay can
+ * filter in the one pass it makes anyway.
  */
-export function stripHopByHop(headers: Headers): void {
+export function endToEnd(headers: Headers): (name: string) => boolean {
   const named = connectionNamed(headers);
-  const found: string[] = [];
-  for (const [name] of headers) {
-    if (HOP_BY_HOP.has(name) || named?.has(name)) found.push(name);
-  }
-  for (const name of found) headers.delete(name);
+  return named === undefined
+    ? (name) => !HOP_BY_HOP.has(name)
+    : (name) => !HOP_BY_HOP.has(name) && !named.has(name);
 }
 
 // Forwarding facts a client could forge; the gateway states its own.
@@ -86,7 +84,9 @@ export function upstreamHeaders(
   const named = connectionNamed(incoming);
   const fields: [string, string][] = [];
   let chain: string | undefined;
-  for (const [name, value] of incoming) {
+  // forEach, not for-of: Deno's pair iterator costs 7 µs for eight fields,
+  // its forEach under 1 µs; elsewhere the two cost the same.
+  incoming.forEach((value, name) => {
     if (
       HOP_BY_HOP.has(name) || named?.has(name) || CLIENT_FORWARDING.has(name) ||
       name === config.header || name === config.idHeader || name === "host" ||
@@ -95,14 +95,14 @@ export function upstreamHeaders(
       name === "expect" ||
       (name === "authorization" && passage.stripAuthorization) ||
       (name === "content-length" && !hasBody)
-    ) continue;
+    ) return;
     if (name === "x-forwarded-for") {
       if (forwarded.behindProxy) chain = value;
-      continue;
+      return;
     }
-    if (name === "accept-encoding" && config.decoding.acceptEncoding !== undefined) continue;
+    if (name === "accept-encoding" && config.decoding.acceptEncoding !== undefined) return;
     fields.push([name, value]);
-  }
+  });
   if (config.decoding.acceptEncoding !== undefined) {
     fields.push(["accept-encoding", config.decoding.acceptEncoding]);
   }
