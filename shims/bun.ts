@@ -34,11 +34,13 @@ try {
     // Bun answers 413 past 128 MiB by default; a proxy streams any size.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch: (request, server) => {
+      const response = gateway(request, { address: server.requestIP(request)?.address });
       // Bun closes a connection idle for 10 s, even mid-exchange: a slow
       // upstream or an event stream with long pauses would be cut off. The
       // gateway's own timeout governs an exchange; Bun's, idle connections.
-      server.timeout(request, 0);
-      return gateway(request, { address: server.requestIP(request)?.address });
+      // A refusal is answered at once (no promise) and needs no exemption.
+      if (response instanceof Promise) server.timeout(request, 0);
+      return response;
     },
   });
 } catch (error) {
