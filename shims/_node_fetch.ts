@@ -5,6 +5,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
+import { Deadlines } from "../src/_deadlines.ts";
 import type { UpstreamFetch } from "../src/types.ts";
 
 const agents = {
@@ -13,6 +14,14 @@ const agents = {
 };
 // Statuses whose responses cannot have a body (Fetch standard).
 const NULL_BODY = new Set([204, 205, 304]);
+// Watching a signal cost Node 20 about 20 µs of CPU per proxied request
+// (making the AbortSignal, adding and removing a listener, and collecting
+// them), and most exchanges are over long before anything aborts them. So
+// the signal (made on first read by the gateway) is read only for an exchange
+// still open after this wait; an abort raised sooner, by a timeout shorter
+// than the wait, takes effect when it ends.
+const WATCH_AFTER_MS = 50;
+const watching = new Deadlines(WATCH_AFTER_MS);
 // A body this small and of known length is read whole before the Response is
 // made: @hono/node-server then writes it in one call, with no web stream in
 // between (one costs tens of microseconds on Node 20).
@@ -26,13 +35,20 @@ export const nodeFetch: UpstreamFetch = (url, init) => send(new URL(url), init a
 function send(target: URL, init: Init): Promise<Response> {
   return new Promise((resolve, reject) => {
     const client = target.protocol === "https:" ? https : http;
-    const request = client.request(target, {
+    const hostname = target.hostname;
+    // Options, not the URL: http.request would convert it (urlToHttpOptions).
+    const request = client.request({
+      protocol: target.protocol,
+      hostname: hostname.startsWith("[") ? hostname.slice(1, -1) : hostname,
+      port: target.port || undefined,
+      path: target.pathname + target.search,
       method: init.method,
       headers: outgoingHeaders(init.headers),
       agent: agents[target.protocol as "http:" | "https:"],
     });
     request.once("error", reject);
-    abortWith(init.signal, request);
+    const watch = watching.start(() => abortWith(init.signal, request));
+    request.once("close", () => watch.stop());
     // A 101 nobody asked for (the gateway never forwards Upgrade).
     request.once("upgrade", (_response, socket) => {
       socket.destroy();

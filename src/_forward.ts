@@ -102,7 +102,12 @@ export async function forward(
     headers,
     body,
     redirect: "manual",
-    signal: controller.signal,
+    // Made on first read: Node 20 spends several microseconds making a
+    // signal, and the Node shim's client reads it only for an exchange still
+    // open after a short wait (shims/_node_fetch.ts).
+    get signal() {
+      return controller.signal;
+    },
     // Streams the request body (Node's fetch refuses a stream without it).
     duplex: "half",
     // Bun only: relay compressed bodies as they are.
