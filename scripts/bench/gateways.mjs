@@ -1,5 +1,6 @@
 // Every gateway the benchmark runs, and how to start one on a free port.
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { freePort, launch, untilServing } from "./procs.mjs";
 import { WORKERD, workerdServe } from "./workerd.mjs";
@@ -91,6 +92,7 @@ export async function startGateway(g, env, { cpus = "1", command = g.command } =
     cwd: ROOT,
     cpus,
     env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
+    stdoutFile: `${tmpdir()}/psk-gate-bench-${process.pid}-${port}.log`,
   });
   if (!(await untilServing(port, proc, 90_000))) {
     await proc.stop();

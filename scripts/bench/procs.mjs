@@ -1,29 +1,52 @@
 // Child processes for the benchmark: each runs in its own process group so
 // that stopping it ends its children too (nginx workers, Node cluster workers).
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { cpus } from "node:os";
 
 const live = new Set();
 
-/** Starts `command` (optionally pinned with taskset) in a new process group. */
-export function launch(command, args, { env = {}, cpus, cwd } = {}) {
+/**
+ * Starts `command` (optionally pinned with taskset) in a new process group.
+ * With `stdoutFile`, its stdout goes to that file, as a deployment's log
+ * would: a pipe read by this busy process can fill and block a gateway that
+ * writes a line per request (workerd's console.log), which measured this
+ * script rather than the gateway.
+ */
+export function launch(command, args, { env = {}, cpus, cwd, stdoutFile } = {}) {
   const [file, argv] = cpus ? ["taskset", ["-c", cpus, command, ...args]] : [command, args];
+  const stdoutFd = stdoutFile === undefined ? "pipe" : openSync(stdoutFile, "w");
   const child = spawn(file, argv, {
     cwd,
     env: { ...process.env, NO_COLOR: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", stdoutFd, "pipe"],
     detached: true,
   });
+  if (stdoutFile !== undefined) closeSync(stdoutFd);
   let output = "";
   const keep = (data) => (output = (output + data).slice(-20_000));
-  child.stdout.on("data", keep);
+  child.stdout?.on("data", keep);
   child.stderr.on("data", keep);
   child.on("error", (error) => keep(`\nspawn error: ${error.message}\n`));
   live.add(child);
-  return { child, pid: child.pid, output: () => output, stop: () => stop(child) };
+  const logged = () => {
+    try {
+      return readFileSync(stdoutFile, "utf8").slice(-20_000);
+    } catch {
+      return "";
+    }
+  };
+  return {
+    child,
+    pid: child.pid,
+    output: () => (stdoutFile === undefined ? output : `${logged()}${output}`),
+    stop: async () => {
+      await stop(child);
+      if (stdoutFile !== undefined) rmSync(stdoutFile, { force: true });
+    },
+  };
 }
 
 function killGroup(child, signal) {
