@@ -74,13 +74,8 @@ function admit(
   client: ClientInfo | undefined,
   decision: Extract<Decision, { allow: true }>,
 ): Outcome | Promise<Outcome> {
-  if (UNSENDABLE.has(request.method.toUpperCase())) {
-    return {
-      response: answer(ANSWERS.methodNotAllowed, config.denyFormat, request.headers.get("accept")),
-      outcome: "denied",
-      reason: "method_not_allowed",
-    };
-  }
+  const unsendable = refuseUnsendable(request, config);
+  if (unsendable !== undefined) return unsendable;
   const passage: Passage = decision.outcome === "allowed"
     ? {
       keyId: decision.keyId,
@@ -124,6 +119,9 @@ function refused(
   const keyId = decision.keyId;
   const reason = retryAfter === undefined ? decision.reason : "throttled";
   if (config.reportOnly) {
+    // Would-be denials go on as if admitted, and meet the same method rule.
+    const unsendable = refuseUnsendable(request, config);
+    if (unsendable !== undefined) return { ...unsendable, keyId };
     return forward(request, url, config, client, {}).then((forwarded) => ({
       ...relayed(forwarded, "would_deny", keyId),
       reason: forwarded.failure ?? reason,
@@ -141,6 +139,16 @@ function refused(
     outcome: "denied",
     reason,
     keyId,
+  };
+}
+
+/** A 405 for a method that is never forwarded, else undefined. */
+function refuseUnsendable(request: Request, config: Config): Outcome | undefined {
+  if (!UNSENDABLE.has(request.method.toUpperCase())) return undefined;
+  return {
+    response: answer(ANSWERS.methodNotAllowed, config.denyFormat, request.headers.get("accept")),
+    outcome: "denied",
+    reason: "method_not_allowed",
   };
 }
 

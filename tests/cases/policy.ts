@@ -271,6 +271,19 @@ export const policyCases: Case[] = [
     },
   },
   {
+    id: "P-report-methods",
+    title: "report-only never forwards TRACE, keyed or not: 405, U never contacted",
+    only: "http",
+    run: async (t) => {
+      const before = t.upstream.seen.length;
+      for (const headers of [[], [["X-Custom-PSK", "wrong-key"]]] as [string, string][][]) {
+        const response = await t.report({ method: "TRACE", target: "/report", headers });
+        assert.equal(response.status, 405);
+      }
+      assert.equal(t.upstream.seen.length, before);
+    },
+  },
+  {
     id: "P-problem",
     title: "deny bodies are problem+json when asked for or configured, naming no key",
     run: async (t) => {
