@@ -9,7 +9,14 @@ import { isConfigPath, type PathRule } from "./_paths.ts";
 import type { DenyFormat } from "./_responses.ts";
 import { MemoryFailureStore } from "./_throttle.ts";
 import { ConfigError } from "./errors.ts";
-import type { FailureStore, GatewayOptions, LogLevel, UpstreamFetch } from "./types.ts";
+import type {
+  FailureStore,
+  GatewayOptions,
+  LogLevel,
+  LogOptions,
+  ThrottleOptions,
+  UpstreamFetch,
+} from "./types.ts";
 
 export const DEFAULT_HEADER = "X-Custom-PSK";
 export const DEFAULT_ID_HEADER = "X-PSK-Key-Id";
@@ -65,27 +72,65 @@ export interface Config {
 export type Labels = Record<keyof GatewayOptions, string>;
 const OPTION_LABELS = new Proxy({} as Labels, { get: (_, name) => String(name) });
 
+// Every option there is: a misspelt one (or an env name passed as an
+// option) must not be silently ignored while its default applies.
+const OPTION_NAMES = new Set(
+  Object.keys(
+    {
+      upstream: 0,
+      keys: 0,
+      header: 0,
+      timeoutMs: 0,
+      fetch: 0,
+      decoding: 0,
+      routeMode: 0,
+      idHeader: 0,
+      sunsetWarningMs: 0,
+      bearer: 0,
+      publicPaths: 0,
+      corsPreflight: 0,
+      throttle: 0,
+      clientIpHeader: 0,
+      mode: 0,
+      log: 0,
+      denyFormat: 0,
+    } satisfies Record<keyof GatewayOptions, 0>,
+  ),
+);
+
 /** Checks options; throws {@linkcode ConfigError} naming the option at fault. */
 export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_LABELS): Config {
+  if (typeof options !== "object" || options === null) {
+    throw new ConfigError("the options must be an object");
+  }
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) throw new ConfigError(`"${name}" is not an option`);
+  }
   const keyList = typeof options.keys === "string"
     ? parseKeyList(options.keys, labels.keys)
     : options.keys ?? [];
   const checked = checkKeys(keyList, labels.keys);
   const idHeader = options.idHeader === false
     ? undefined
-    : headerName(options.idHeader ?? DEFAULT_ID_HEADER, labels.idHeader);
+    : headerName(options.idHeader ?? DEFAULT_ID_HEADER, labels.idHeader, true, "false");
   const header = headerName(options.header ?? DEFAULT_HEADER, labels.header);
   if (header === idHeader) {
     throw new ConfigError(`"${labels.idHeader}" must differ from "${labels.header}"`);
   }
   const timeoutMs = wholeNumber(options.timeoutMs ?? 30_000, labels.timeoutMs, 1, MAX_TIMEOUT_MS);
   const config: Config = {
-    upstream: parseUpstream(options.upstream, options.routeMode ?? false, labels.upstream),
+    upstream: parseUpstream(
+      options.upstream,
+      ofType(options.routeMode ?? false, "boolean", labels.routeMode),
+      labels.upstream,
+    ),
     header,
     idHeader,
     timeoutMs,
     deadlines: upstreamDeadlines(timeoutMs),
-    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+    fetch: options.fetch === undefined
+      ? (url, init) => fetch(url, init)
+      : ofType(options.fetch, "function", labels.fetch),
     decoding: decodingFor(options.decoding ?? (options.fetch ? "raw" : "auto")),
     sunsetWarningMs: wholeNumber(
       options.sunsetWarningMs ?? 7 * DAY,
@@ -93,22 +138,17 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
       0,
       3650 * DAY,
     ),
-    bearer: options.bearer ?? false,
-    publicPaths: (options.publicPaths ?? []).map((path) => pathRule(path, labels.publicPaths)),
-    corsPreflight: options.corsPreflight ?? false,
-    throttle: options.throttle && {
-      max: wholeNumber(options.throttle.max, labels.throttle, 1, 1_000_000),
-      windowMs: wholeNumber(options.throttle.windowMs, labels.throttle, 1000, 30 * DAY),
-      store: options.throttle.store ?? new MemoryFailureStore(),
-    },
+    bearer: ofType(options.bearer ?? false, "boolean", labels.bearer),
+    publicPaths: list(options.publicPaths ?? [], labels.publicPaths).map((path) =>
+      pathRule(path, labels.publicPaths)
+    ),
+    corsPreflight: ofType(options.corsPreflight ?? false, "boolean", labels.corsPreflight),
+    throttle: options.throttle === undefined ? undefined : throttle(options.throttle, labels),
     clientIpHeader: options.clientIpHeader === undefined
       ? undefined
       : headerName(options.clientIpHeader, labels.clientIpHeader, false),
     reportOnly: oneOf(options.mode ?? "enforce", ["enforce", "report"], labels.mode) === "report",
-    log: makeLogger({
-      ...options.log,
-      level: oneOf(options.log?.level ?? "info", LOG_LEVELS, labels.log),
-    }),
+    log: logger(options.log ?? {}, labels.log),
     denyFormat: oneOf(options.denyFormat ?? "auto", ["auto", "text", "problem"], labels.denyFormat),
     keys: buildKeyRing(checked, labels.keys),
   };
@@ -135,8 +175,13 @@ function parseUpstream(value: string | URL | undefined, routeMode: boolean, name
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, "") };
 }
 
-function headerName(value: string, name: string, rewritable = true): string {
+function headerName(value: string, name: string, rewritable = true, off?: string): string {
+  ofType(value, "string", name);
   const header = value.trim().toLowerCase();
+  // "off" is the env's way to say none; as an option it would name a header.
+  if (off !== undefined && header === "off") {
+    throw new ConfigError(`"${name}" is "off": to send no such header, set it to ${off}`);
+  }
   if (!TOKEN.test(header)) throw new ConfigError(`"${name}" is not a valid header name`);
   if (rewritable && (RESERVED_HEADERS.has(header) || header.startsWith("proxy-"))) {
     throw new ConfigError(`"${name}" cannot be "${header}": the gateway rewrites that header`);
@@ -145,6 +190,7 @@ function headerName(value: string, name: string, rewritable = true): string {
 }
 
 function pathRule(value: string, name: string): PathRule {
+  ofType(value, "string", name);
   const prefix = value.endsWith("/*");
   const path = prefix ? value.slice(0, -1) : value;
   if (!isConfigPath(path) || (!prefix && value.includes("*"))) {
@@ -155,6 +201,41 @@ function pathRule(value: string, name: string): PathRule {
   // Fail closed: a rule that opens every path is a mistake, not a config.
   if (prefix && path === "/") throw new ConfigError(`"${name}": "/*" would make every path public`);
   return { path, prefix };
+}
+
+function throttle(options: ThrottleOptions, labels: Labels): Config["throttle"] {
+  if (typeof options !== "object" || options === null) {
+    throw new ConfigError(`"${labels.throttle}" must be an object { max, windowMs }`);
+  }
+  // Env labels name the one variable both come from; option labels, the field.
+  const field = (name: string) =>
+    labels.throttle === "throttle" ? `throttle.${name}` : labels.throttle;
+  return {
+    max: wholeNumber(options.max, field("max"), 1, 1_000_000),
+    windowMs: wholeNumber(options.windowMs, field("windowMs"), 1000, 30 * DAY),
+    store: options.store ?? new MemoryFailureStore(),
+  };
+}
+
+function logger(options: LogOptions, name: string): Logger | undefined {
+  if (typeof options !== "object" || options === null) {
+    throw new ConfigError(`"${name}" must be an object { level?, sink? }`);
+  }
+  return makeLogger({
+    level: oneOf(options.level ?? "info", LOG_LEVELS, name),
+    sink: options.sink === undefined ? undefined : ofType(options.sink, "function", name),
+  });
+}
+
+function list<T>(value: readonly T[], name: string): readonly T[] {
+  if (!Array.isArray(value)) throw new ConfigError(`"${name}" must be an array`);
+  return value;
+}
+
+function ofType<T>(value: T, type: "boolean" | "function" | "string", name: string): T {
+  const actual: string = typeof value;
+  if (actual !== type) throw new ConfigError(`"${name}" must be a ${type}`);
+  return value;
 }
 
 function wholeNumber(value: number, name: string, min: number, max: number): number {

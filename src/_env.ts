@@ -91,7 +91,7 @@ function onOff(value: string | undefined, name: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === "on" || value === "true") return true;
   if (value === "off" || value === "false") return false;
-  throw new ConfigError(`"${name}" must be "on" or "off", not "${value}"`);
+  throw new ConfigError(`"${name}" must be "on" or "off" ("true" or "false"), not "${value}"`);
 }
 
 function budget(value: string) {

@@ -208,6 +208,29 @@ export const configCases: Case[] = [
         () => createHandler({ upstream: t.upstream.origin, keys: [] }),
         /"keys" has no keys/,
       );
+      // Wrong types and unknown names fail closed instead of falling back to
+      // a default ("off" is truthy: bearer would have been switched on).
+      const base = { upstream: t.upstream.origin, keys: `a:${KEY}` };
+      const refused: [Record<string, unknown>, RegExp][] = [
+        [{ bearer: "off" }, /"bearer" must be a boolean/],
+        [{ corsPreflight: "on" }, /"corsPreflight" must be a boolean/],
+        [{ idHeader: "off" }, /"idHeader" is "off": to send no such header, set it to false/],
+        [{ header: 42 }, /"header" must be a string/],
+        [{ fetch: "http://x" }, /"fetch" must be a function/],
+        [{ throttle: "10/1m" }, /"throttle" must be an object/],
+        [{ throttle: { max: 10, windowMs: 1 } }, /"throttle.windowMs" must be a whole number/],
+        [{ publicPaths: "/healthz" }, /"publicPaths" must be an array/],
+        [{ routeMode: 1 }, /"routeMode" must be a boolean/],
+        [{ log: "off" }, /"log" must be an object/],
+        [{ PSK_HEADER: "X-Other" }, /"PSK_HEADER" is not an option/],
+      ];
+      for (const [extra, message] of refused) {
+        assert.throws(
+          () => createHandler({ ...base, ...extra } as Parameters<typeof createHandler>[0]),
+          (error: unknown) => error instanceof ConfigError && message.test(error.message),
+          JSON.stringify(extra),
+        );
+      }
       const gateway = createHandler({
         upstream: `${t.upstream.origin}/base`,
         keys: [{ id: "a", secret: KEY }],
