@@ -31,6 +31,13 @@ const started = Date.now();
 const results: Result[] = [];
 const only = process.argv[2]; // e.g. "static", "in-process", "http", or a shim name
 
+const SELECTIONS = ["static", "in-process", "http", ...SHIMS.map((shim) => shim.name)];
+if (only !== undefined && !SELECTIONS.includes(only)) {
+  // A mistyped selection would run nothing and pass.
+  console.error(`unknown selection "${only}"; one of: ${SELECTIONS.join(", ")}`);
+  process.exit(2);
+}
+
 const missing = missingRuntimes();
 if (missing.length > 0) {
   console.error(`missing runtimes: ${missing.join(", ")}; run "npm install" first`);
