@@ -205,13 +205,10 @@ async function runGateway(g, upstream, roots, quiet) {
         });
         results.streaming.push({ id: g.id, name: g.name, runtime: g.runtime, direction, ...t });
         if (!t.ok) errors.push(`${g.id} ${direction}: ${t.error}`);
-        log(
-          `${g.id}: ${direction} ${
-            t.ok
-              ? `${t.mbps.toFixed(0)} MB/s, RSS +${(t.peakGrowth / 1048576).toFixed(1)} MiB`
-              : t.error
-          }`,
-        );
+        const growth = Number.isFinite(t.peakGrowth)
+          ? `, RSS +${(t.peakGrowth / 1048576).toFixed(1)} MiB`
+          : ""; // no gateway process to sample
+        log(`${g.id}: ${direction} ${t.ok ? `${t.mbps.toFixed(0)} MB/s${growth}` : t.error}`);
       }
     }
   } catch (error) {
