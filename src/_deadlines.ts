@@ -4,8 +4,18 @@
 // a flag. Since every deadline is "now + the same delay", the queue is in
 // deadline order by construction.
 
-/** A started deadline. */
-export class Deadline {
+/** A started deadline; stopping one that fired or stopped already does nothing. */
+export interface Stoppable {
+  stop(): void;
+}
+
+/** Starts deadlines that all run for the same delay. */
+export interface DeadlineQueue {
+  start(fire: () => void): Stoppable;
+}
+
+/** A started deadline of a {@linkcode Deadlines} queue. */
+export class Deadline implements Stoppable {
   readonly owner: Deadlines;
   /** When it fires, in epoch milliseconds. */
   readonly at: number;
@@ -26,7 +36,7 @@ export class Deadline {
 }
 
 /** Deadlines of one fixed delay, sharing a single runtime timer. */
-export class Deadlines {
+export class Deadlines implements DeadlineQueue {
   readonly #delayMs: number;
   #queue: Deadline[] = [];
   #head = 0;
@@ -90,5 +100,24 @@ export class Deadlines {
     this.#queue = [];
     this.#head = 0;
     this.#live = 0;
+  }
+}
+
+/**
+ * One runtime timer per deadline. For workerd, which cancels a request's
+ * timers when that request ends: a timer shared by overlapping requests
+ * would die with whichever request armed it, and take every other
+ * request's deadline with it.
+ */
+export class OwnTimers implements DeadlineQueue {
+  readonly #delayMs: number;
+
+  constructor(delayMs: number) {
+    this.#delayMs = delayMs;
+  }
+
+  start(fire: () => void): Stoppable {
+    const timer = setTimeout(fire, this.#delayMs);
+    return { stop: () => clearTimeout(timer) };
   }
 }

@@ -1,7 +1,7 @@
 // What comes back: redirects, odd statuses, aborts and failures (R1-R5).
 import type { Case } from "../_fixtures.ts";
 import { headerAll, text } from "../_client.ts";
-import { KEY } from "../_fixtures.ts";
+import { KEY, TIMEOUT_MS } from "../_fixtures.ts";
 import { assert, assertQuiet, eventually, keyed, responseHeader, through } from "./_assert.ts";
 
 export const responseCases: Case[] = [
@@ -58,9 +58,14 @@ export const responseCases: Case[] = [
     title: "a client hanging up before U answers cancels the upstream request",
     run: async (t) => {
       const before = t.upstream.seen.length;
-      await t.send(keyed({ target: "/slow", hangUpAfterMs: 300 })).catch(() => {});
-      const closed = await eventually(() => t.upstream.seen[before]?.closedAt !== undefined, 2000);
-      assert.ok(closed, "U still holds the request 2 s after the client left");
+      const sent = Date.now();
+      await t.send(keyed({ target: "/slow", hangUpAfterMs: 100 })).catch(() => {});
+      // Well before the gateway's own timeout, which would close U anyway.
+      const closed = await eventually(
+        () => t.upstream.seen[before]?.closedAt !== undefined,
+        TIMEOUT_MS - 300,
+      );
+      assert.ok(closed, `U still held the request ${Date.now() - sent} ms after it was sent`);
     },
   },
   {
@@ -88,6 +93,22 @@ export const responseCases: Case[] = [
       const started = Date.now();
       assertQuiet(await t.send(keyed({ target: "/slow" })), 504);
       assert.ok(Date.now() - started < 4000);
+    },
+  },
+  {
+    id: "R3-timeout-overlap",
+    title: "a slow exchange overlapping one that ends first still times out: 504",
+    run: async (t) => {
+      // The first exchange ends (its client leaves) while the second waits.
+      const first = t.send(keyed({ target: "/stream", hangUpAfterBytes: 16 }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = Date.now();
+      const second = t.send(keyed({ target: "/slow" }));
+      await first;
+      const response = await second;
+      const ms = Date.now() - started;
+      assert.equal(response.status, 504, `answered ${response.status} after ${ms} ms`);
+      assert.ok(ms < TIMEOUT_MS + 1500, `504 only after ${ms} ms`);
     },
   },
   {
