@@ -14,6 +14,8 @@ export interface Started {
   readonly reusePort: boolean;
   /** WORKERS: processes to serve from. */
   readonly workers: number;
+  /** UPSTREAM_TIMEOUT_MS, checked. */
+  readonly timeoutMs: number;
   /** Writes out log lines still waiting for their batch. */
   readonly flushLog: () => void;
 }
@@ -42,6 +44,7 @@ export function startGateway(
     hostname,
     reusePort,
     workers,
+    timeoutMs: config.timeoutMs,
     flushLog: flush,
   };
 }

@@ -2,7 +2,7 @@
 // (reusePort: Linux spreads the connections).
 import { listenFailure, listening, startOrExit } from "./_startup.ts";
 
-const { gateway, port, hostname, reusePort, workers, flushLog } = startOrExit(
+const { gateway, port, hostname, reusePort, workers, timeoutMs, flushLog } = startOrExit(
   Bun.env,
   (text) => process.stdout.write(text),
   process.exit,
@@ -25,6 +25,18 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+// Bun closes a connection idle for 10 s by default, even mid-exchange. Its
+// limit here outlasts the upstream timeout, so that the gateway's own 504
+// comes first; a streamed body that pauses for longer is cut, as nginx's
+// proxy_read_timeout would cut it, and a connection left idle is closed.
+// 255 s is Bun's maximum: past it, a proxied exchange waits with the limit
+// off and has it back once its response starts. (A limit switched off stays
+// off for the connection: a socket that carried one exchange would never be
+// closed for idleness again.)
+const IDLE_SECONDS = Math.ceil(timeoutMs / 1000) + 5;
+const idleTimeout = Math.min(255, IDLE_SECONDS);
+const waitsLonger = IDLE_SECONDS > idleTimeout;
+
 let server: ReturnType<typeof Bun.serve>;
 try {
   server = Bun.serve({
@@ -33,14 +45,15 @@ try {
     reusePort: reusePort || workers > 1,
     // Bun answers 413 past 128 MiB by default; a proxy streams any size.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    idleTimeout,
     fetch: (request, server) => {
       const response = gateway(request, { address: server.requestIP(request)?.address });
-      // Bun closes a connection idle for 10 s, even mid-exchange: a slow
-      // upstream or an event stream with long pauses would be cut off. The
-      // gateway's own timeout governs an exchange; Bun's, idle connections.
-      // A refusal is answered at once (no promise) and needs no exemption.
-      if (response instanceof Promise) server.timeout(request, 0);
-      return response;
+      if (!waitsLonger || !(response instanceof Promise)) return response;
+      server.timeout(request, 0);
+      return response.then((answer) => {
+        server.timeout(request, idleTimeout);
+        return answer;
+      });
     },
   });
 } catch (error) {

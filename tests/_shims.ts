@@ -7,6 +7,7 @@ import { run, RUNTIMES, start, stop, untilServing } from "./_spawn.ts";
 import { closedPort } from "./_runtime.ts";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,6 +17,12 @@ export interface Shim {
   readonly refusesToStart: boolean;
   /** Cases this runtime cannot pass, and why: shown in the matrix, never counted as passing. */
   readonly limits?: Readonly<Record<string, string>>;
+  /**
+   * With UPSTREAM_TIMEOUT_MS=1000, the longest a keep-alive connection may
+   * sit idle after a proxied exchange before the shim closes it; checked
+   * where the shim itself sets the idle limit.
+   */
+  readonly idleCloseMs?: number;
   command(port: number, spare: number): [string, string[]];
 }
 
@@ -51,7 +58,13 @@ export const SHIMS: Shim[] = [
       "shims/deno_serve.ts",
     ]],
   },
-  { name: "bun", refusesToStart: true, command: () => [RUNTIMES.bun, ["shims/bun.ts"]] },
+  {
+    name: "bun",
+    refusesToStart: true,
+    // Bun.serve's idleTimeout: the upstream timeout (1 s) plus 5 s, and slack.
+    idleCloseMs: 8000,
+    command: () => [RUNTIMES.bun, ["shims/bun.ts"]],
+  },
   {
     name: "workerd",
     refusesToStart: false,
@@ -62,6 +75,10 @@ export const SHIMS: Shim[] = [
         'wrangler dev\'s local proxy rebuilds request.url from a malformed Host ("gw/admin?" ' +
         "becomes http://gw/admin?/path, with Host: gw) before the Worker runs, so the Worker sees a " +
         "valid Host and another path; Cloudflare's edge refuses such a Host itself",
+      "R2-early":
+        "workerd does not notice a client that leaves before the response starts: request.signal " +
+        "(on by default since compatibility date 2026-11-17) never fires, under wrangler dev or " +
+        "workerd serve, so U's request runs on until U answers or UPSTREAM_TIMEOUT_MS passes",
     },
     // `npm run start:workers` itself; wrangler needs Node 22+, so Node 24 runs it.
     // Each instance keeps its own local state: several sharing .wrangler/state
@@ -152,6 +169,41 @@ export async function checkCustomHeader(shim: Shim, upstream: string): Promise<v
     const denied = await httpSend(running.port, { target: "/", headers: [["X-Custom-PSK", KEY]] });
     assert.equal(denied.status, 403);
   } finally {
+    await running.stop();
+  }
+}
+
+/**
+ * A connection that carried a proxied exchange and then sits idle is closed
+ * within `shim.idleCloseMs`: no exchange may leave its connection open for
+ * good (one public path would let anyone hold every socket).
+ */
+export async function checkIdleClose(shim: Shim, upstream: string): Promise<void> {
+  const running = await launch(shim, testEnv(upstream));
+  const socket = connect(running.port, "127.0.0.1");
+  try {
+    const closed = new Promise<number>((resolve) =>
+      socket.once("close", () => resolve(Date.now()))
+    );
+    socket.on("error", () => {});
+    let answer = "";
+    const answered = new Promise<void>((resolve) =>
+      socket.on("data", (chunk) => {
+        answer += chunk;
+        if (answer.includes("ok")) resolve();
+      })
+    );
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Custom-PSK: ${KEY}\r\n\r\n`);
+    await answered;
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    const idleSince = Date.now();
+    const limit = shim.idleCloseMs!;
+    const timer = new Promise<number>((resolve) => setTimeout(() => resolve(NaN), limit + 1000));
+    const at = await Promise.race([closed, timer]);
+    assert.ok(!Number.isNaN(at), `still open after ${limit + 1000} ms idle`);
+    assert.ok(at - idleSince <= limit, `closed only after ${at - idleSince} ms idle`);
+  } finally {
+    socket.destroy();
     await running.stop();
   }
 }

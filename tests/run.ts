@@ -9,6 +9,7 @@ import { type Result, RESULT_PREFIX, runCases } from "./_harness.ts";
 import { STATIC_CHECKS } from "./_static.ts";
 import {
   checkCustomHeader,
+  checkIdleClose,
   checkStartupRefusal,
   launch,
   removeShimState,
@@ -157,6 +158,16 @@ async function overHttp(shim: Shim): Promise<Result[]> {
         () => checkCustomHeader(shim, upstream.origin + BASE_PATH),
       ),
     );
+    if (shim.idleCloseMs !== undefined) {
+      found.push(
+        await timed(
+          label,
+          "idle-close",
+          "an idle connection is closed after a proxied exchange",
+          () => checkIdleClose(shim, upstream.origin + BASE_PATH),
+        ),
+      );
+    }
     return found;
   } catch (error) {
     return [failure(label, "runtime", error instanceof Error ? error.message : String(error))];
