@@ -78,14 +78,20 @@ export async function forward(
   // sent: a long upload is not a slow upstream. First a short wait; only then
   // is the client watched (see WATCH_CLIENT_AFTER_MS).
   const controller = new AbortController();
+  // workerd: ends the wait for an upstream that fetch() has no signal for.
+  let giveUp: ((reason: unknown) => void) | undefined;
+  const abort = () => {
+    controller.abort();
+    giveUp?.(controller.signal.reason);
+  };
   let timedOut = false;
   let deadline: Stoppable | undefined;
   const startTimer = () => {
     deadline = config.deadlines.watch.start(() => {
-      watchClient(request, controller);
+      watchClient(request, abort);
       deadline = config.deadlines.rest.start(() => {
         timedOut = true;
-        controller.abort();
+        abort();
       });
     });
   };
@@ -105,9 +111,13 @@ export async function forward(
     redirect: "manual",
     // Made on first read: Node 20 spends several microseconds making a
     // signal, and the Node shim's client reads it only for an exchange still
-    // open after a short wait (shims/_node_fetch.ts).
+    // open after a short wait (shims/_node_fetch.ts). On workerd, handing
+    // fetch() a signal costs about a tenth of a proxied request's CPU time
+    // (measured under load: 240 µs with it, 219 µs without); there the wait
+    // is given up instead, and workerd cancels a subrequest left behind when
+    // the request it served ends.
     get signal() {
-      return controller.signal;
+      return ON_WORKERD ? undefined : controller.signal;
     },
     // Streams the request body (Node's fetch refuses a stream without it).
     duplex: "half",
@@ -116,13 +126,16 @@ export async function forward(
   } as RequestInit;
   let response: Response;
   try {
-    response = await config.fetch(target, init).catch((error) => {
+    const sent = config.fetch(target, init).catch((error) => {
       // A pooled connection the upstream closed just as it was reused fails
       // before any answer; a request with no body and no side effects may
       // safely go once more (RFC 9110 §9.2.2), as nginx and Deno's fetch do.
       if (hasBody || !IDEMPOTENT.has(request.method) || controller.signal.aborted) throw error;
       return config.fetch(target, init);
     });
+    response = await (ON_WORKERD
+      ? Promise.race([sent, new Promise<never>((_, reject) => (giveUp = reject))])
+      : sent);
   } catch {
     return failed(timedOut ? "upstream_timeout" : "upstream_unreachable", request, config);
   } finally {
@@ -141,10 +154,10 @@ export async function forward(
   }
 }
 
-function watchClient(request: Request, controller: AbortController): void {
+function watchClient(request: Request, abort: () => void): void {
   const signal = request.signal;
-  if (signal.aborted) controller.abort();
-  else signal.addEventListener("abort", () => controller.abort(), { once: true });
+  if (signal.aborted) abort();
+  else signal.addEventListener("abort", abort, { once: true });
 }
 
 function failed(
