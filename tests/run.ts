@@ -142,31 +142,24 @@ async function overHttp(shim: Shim): Promise<Result[]> {
       if (reason !== undefined && !result.ok) result.limit = reason;
     }
     found.unshift({ target: label, id: "runtime", title: "the shim starts", ok: true, ms: 0 });
-    found.push(
-      await timed(
-        label,
+    // What only a whole process shows, each with a fresh one.
+    const processChecks: [string, string, () => Promise<void>][] = [
+      [
         "startup-refused",
         "bad config: refuses to start, naming the variable",
         () => checkStartupRefusal(shim),
-      ),
-    );
-    found.push(
-      await timed(
-        label,
-        "PSK_HEADER",
-        "the shim reads PSK_HEADER",
-        () => checkCustomHeader(shim, upstream.origin + BASE_PATH),
-      ),
-    );
+      ],
+      ["PSK_HEADER", "the shim reads PSK_HEADER", () => checkCustomHeader(shim, origin)],
+    ];
     if (shim.idleCloseMs !== undefined) {
-      found.push(
-        await timed(
-          label,
-          "idle-close",
-          "an idle connection is closed after a proxied exchange",
-          () => checkIdleClose(shim, upstream.origin + BASE_PATH),
-        ),
-      );
+      processChecks.push([
+        "idle-close",
+        "an idle connection is closed after a proxied exchange",
+        () => checkIdleClose(shim, origin),
+      ]);
+    }
+    for (const [id, title, check] of processChecks) {
+      found.push(await timed(label, id, title, check));
     }
     return found;
   } catch (error) {
