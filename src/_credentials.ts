@@ -8,6 +8,7 @@ export type Credential =
   | { readonly kind: "key"; readonly value: string; readonly fromBearer: boolean };
 
 const OWS = /^[ \t]+|[ \t]+$/g;
+const BEARER = /^\s*bearer(\s|$)/i;
 const NONE: Credential = { kind: "none" };
 const CONFLICT: Credential = { kind: "conflict" };
 const MALFORMED: Credential = { kind: "malformed" };
@@ -22,7 +23,7 @@ export function readCredential(headers: Headers, keyHeader: string, bearer: bool
   // no-break and other Unicode spaces.
   const fromHeader = headers.get(keyHeader)?.replace(OWS, "");
   const authorization = bearer ? headers.get("authorization") : null;
-  const isBearer = authorization !== null && /^\s*bearer(\s|$)/i.test(authorization);
+  const isBearer = authorization !== null && BEARER.test(authorization);
   if (fromHeader && isBearer) return CONFLICT;
   if (isBearer) {
     // Exactly the scheme and one token, separated by spaces.
@@ -30,4 +31,14 @@ export function readCredential(headers: Headers, keyHeader: string, bearer: bool
     return parts.length === 2 ? { kind: "key", value: parts[1], fromBearer: true } : MALFORMED;
   }
   return fromHeader ? { kind: "key", value: fromHeader, fromBearer: false } : NONE;
+}
+
+/**
+ * Whether `Authorization` carries a Bearer credential the gateway reads: one
+ * that must never reach the upstream, even when it did not open the gate.
+ */
+export function carriesBearer(headers: Headers, bearer: boolean): boolean {
+  if (!bearer) return false;
+  const authorization = headers.get("authorization");
+  return authorization !== null && BEARER.test(authorization);
 }

@@ -3,6 +3,7 @@ import type { Config } from "./_config.ts";
 import { isoNow } from "./_log.ts";
 import { forward, type Forwarded, type Passage } from "./_forward.ts";
 import { decide, type Decision } from "./_policy.ts";
+import { carriesBearer } from "./_credentials.ts";
 import { answer, ANSWERS } from "./_responses.ts";
 import { clientBucket } from "./_throttle.ts";
 import type { ClientInfo, Gateway, LogEntry } from "./types.ts";
@@ -122,7 +123,9 @@ function refused(
     // Would-be denials go on as if admitted, and meet the same method rule.
     const unsendable = refuseUnsendable(request, config);
     if (unsendable !== undefined) return { ...unsendable, keyId };
-    return forward(request, url, config, client, {}).then((forwarded) => ({
+    // Whatever key it carried stays here, in the header or as a Bearer token.
+    const passage = { stripAuthorization: carriesBearer(request.headers, config.bearer) };
+    return forward(request, url, config, client, passage).then((forwarded) => ({
       ...relayed(forwarded, "would_deny", keyId),
       reason: forwarded.failure ?? reason,
     }));

@@ -53,7 +53,7 @@ export function strictEnv(upstream: string): Record<string, string> {
 
 /** The report-only gateway. */
 export function reportEnv(upstream: string): Record<string, string> {
-  return { ...testEnv(upstream), PSK_MODE: "report" };
+  return { ...testEnv(upstream), PSK_MODE: "report", PSK_BEARER: "on" };
 }
 
 /** What a case runs against: one runtime, in-process or over HTTP. */

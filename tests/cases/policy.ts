@@ -268,6 +268,19 @@ export const policyCases: Case[] = [
       const entry = await logOf(t, requestId);
       assert.equal(entry.outcome, "would_deny");
       assert.equal(entry.reason, "invalid_key");
+      // A Bearer key that would be denied (wrong, or beside the header) never
+      // reaches U either.
+      for (
+        const headers of [
+          [["Authorization", "Bearer wrong-key"]],
+          [["Authorization", `Bearer ${KEY}`], ["X-Custom-PSK", KEY]],
+        ] as [string, string][][]
+      ) {
+        const at = t.upstream.seen.length;
+        assert.equal((await t.report({ target: "/report", headers })).status, 200);
+        assert.equal(seenHeader(t.upstream.seen[at], "authorization"), undefined);
+        assert.equal(seenHeader(t.upstream.seen[at], "x-custom-psk"), undefined);
+      }
     },
   },
   {
