@@ -96,13 +96,15 @@ export async function forward(
     });
   };
   // On workerd a JavaScript stream in the body's path cuts uploads to a tenth
-  // of their speed; there, an upload runs under Cloudflare's own limits.
+  // of their speed; there the upload's end is not watched, and the timeout
+  // runs from the start, upload included.
+  const watchUpload = hasBody && !ON_WORKERD;
   const body = !hasBody
     ? null
-    : ON_WORKERD
-    ? request.body
-    : request.body!.pipeThrough(new TransformStream({ flush: startTimer }));
-  if (!hasBody) startTimer();
+    : watchUpload
+    ? request.body!.pipeThrough(new TransformStream({ flush: startTimer }))
+    : request.body;
+  if (!watchUpload) startTimer();
 
   const init = {
     method: request.method,

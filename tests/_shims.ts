@@ -75,6 +75,10 @@ export const SHIMS: Shim[] = [
         'wrangler dev\'s local proxy rebuilds request.url from a malformed Host ("gw/admin?" ' +
         "becomes http://gw/admin?/path, with Host: gw) before the Worker runs, so the Worker sees a " +
         "valid Host and another path; Cloudflare's edge refuses such a Host itself",
+      "slow-upload":
+        "on workerd the timeout runs from the start, upload included: watching for the upload's " +
+        "end needs a JavaScript stream in the body's path, which cuts workerd's uploads to a " +
+        "tenth of their speed",
       "R2-early":
         "workerd does not notice a client that leaves before the response starts: request.signal " +
         "(on by default since compatibility date 2026-11-17) never fires, under wrangler dev or " +

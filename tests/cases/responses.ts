@@ -96,6 +96,23 @@ export const responseCases: Case[] = [
     },
   },
   {
+    id: "R3-timeout-body",
+    title: "a POST with a body and a DELETE, U slower than UPSTREAM_TIMEOUT_MS: a quiet 504",
+    run: async (t) => {
+      const requests = [
+        keyed({ method: "POST", target: "/slow", body: new Uint8Array(8192) }),
+        keyed({ method: "DELETE", target: "/slow" }),
+      ];
+      for (const request of requests) {
+        const started = Date.now();
+        const response = await t.send(request);
+        const ms = Date.now() - started;
+        assertQuiet(response, 504);
+        assert.ok(ms < TIMEOUT_MS + 1500, `${request.method}: 504 only after ${ms} ms`);
+      }
+    },
+  },
+  {
     id: "R3-timeout-overlap",
     title: "a slow exchange overlapping one that ends first still times out: 504",
     run: async (t) => {
