@@ -15,6 +15,7 @@ import type {
   LogLevel,
   LogOptions,
   ThrottleOptions,
+  UpstreamDecoding,
   UpstreamFetch,
 } from "./types.ts";
 
@@ -131,7 +132,9 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
     fetch: options.fetch === undefined
       ? (url, init) => fetch(url, init)
       : ofType(options.fetch, "function", labels.fetch),
-    decoding: decodingFor(options.decoding ?? (options.fetch ? "raw" : "auto")),
+    decoding: decodingFor(
+      decoding(options.decoding ?? (options.fetch ? "raw" : "auto"), labels.decoding),
+    ),
     sunsetWarningMs: wholeNumber(
       options.sunsetWarningMs ?? 7 * DAY,
       labels.sunsetWarningMs,
@@ -213,8 +216,22 @@ function throttle(options: ThrottleOptions, labels: Labels): Config["throttle"] 
   return {
     max: wholeNumber(options.max, field("max"), 1, 1_000_000),
     windowMs: wholeNumber(options.windowMs, field("windowMs"), 1000, 30 * DAY),
-    store: options.store ?? new MemoryFailureStore(),
+    store: options.store === undefined ? new MemoryFailureStore() : failureStore(options.store),
   };
+}
+
+function failureStore(store: FailureStore): FailureStore {
+  if (typeof store?.get !== "function" || typeof store?.add !== "function") {
+    throw new ConfigError(`"throttle.store" must be an object with get() and add()`);
+  }
+  return store;
+}
+
+function decoding(value: UpstreamDecoding, name: string): UpstreamDecoding {
+  if (value !== "auto" && value !== "raw" && typeof value !== "function") {
+    throw new ConfigError(`"${name}" must be "auto", "raw" or a function`);
+  }
+  return value;
 }
 
 function logger(options: LogOptions, name: string): Logger | undefined {

@@ -34,6 +34,8 @@ export function optionsFromEnv(env: Env): GatewayOptions {
   const text = (name: keyof Env & string) => {
     const value = env[name];
     if (value === undefined || value === null || value === "") return undefined;
+    // Workers vars may be JSON numbers or booleans ("UPSTREAM_TIMEOUT_MS": 5000).
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
     if (typeof value !== "string") throw new ConfigError(`"${name}" must be a string`);
     return value.trim();
   };
@@ -49,7 +51,7 @@ export function optionsFromEnv(env: Env): GatewayOptions {
     keys,
     header: text("PSK_HEADER"),
     timeoutMs: timeout === undefined ? undefined : integer(timeout, "UPSTREAM_TIMEOUT_MS"),
-    idHeader: idHeader === "off" ? false : idHeader,
+    idHeader: idHeader?.toLowerCase() === "off" ? false : idHeader,
     sunsetWarningMs: sunset === undefined ? undefined : duration(sunset, "PSK_SUNSET_WARNING"),
     bearer: onOff(text("PSK_BEARER"), "PSK_BEARER"),
     publicPaths: text("PSK_PUBLIC_PATHS")?.split(",").map((path) => path.trim()),

@@ -6,6 +6,8 @@ import { ConfigError } from "./errors.ts";
 import { isConfigPath } from "./_paths.ts";
 import type { KeySpec } from "./types.ts";
 
+// The fields of a key object (KeySpec).
+const KEY_FIELDS = new Set(["id", "secret", "sha256", "from", "until", "methods", "paths"]);
 const ID = /^[A-Za-z0-9._~-]{1,64}$/;
 // Visible ASCII without "," (two header lines join with ", ", so no key may
 // contain one) and without ";" (it starts a parameter).
@@ -57,7 +59,11 @@ export function parseKeyList(value: string, name: string): KeySpec[] {
     for (const param of params) {
       const [key, ...value] = param.split("=");
       if (!["from", "until", "methods", "paths"].includes(key) || value.length === 0) {
-        throw new ConfigError(`Cannot parse ${where} has an unknown parameter "${key}"`);
+        // Never echo it: a ";" inside a secret makes its tail look like a parameter.
+        throw new ConfigError(
+          `Cannot parse ${where} has an unknown parameter: use from=, until=, methods= or paths= ` +
+            `(and no ";" in a secret)`,
+        );
       }
       const text = value.join("=");
       spec[key] = key === "methods" || key === "paths" ? text.split("|") : text;
@@ -81,10 +87,25 @@ function parseJson(value: string, name: string): KeySpec[] {
 
 /** Checks each key; throws {@linkcode ConfigError} naming the entry and what is wrong, never the secret. */
 export function checkKeys(specs: readonly KeySpec[], name: string): CheckedKey[] {
+  if (!Array.isArray(specs)) {
+    throw new ConfigError(`"${name}" must be a key list string or an array of key objects`);
+  }
   if (specs.length === 0) throw new ConfigError(`"${name}" has no keys`);
   const ids = new Set<string>();
   return specs.map((spec, index) => {
     const where = `"${name}": entry ${index + 1}`;
+    if (typeof spec !== "object" || spec === null) {
+      throw new ConfigError(`Cannot parse ${where} is not a key object`);
+    }
+    // A misspelt limit ("path" for "paths") must not leave the key unlimited.
+    const unknown = Object.keys(spec).find((field) => !KEY_FIELDS.has(field));
+    if (unknown !== undefined) {
+      throw new ConfigError(
+        `Cannot parse ${where} has an unknown field "${unknown}": use ${
+          [...KEY_FIELDS].join(", ")
+        }`,
+      );
+    }
     if (typeof spec.id !== "string" || !ID.test(spec.id)) {
       throw new ConfigError(
         `Cannot parse ${where} has an invalid id: use 1-64 letters, digits, ".", "_", "~" or "-"`,

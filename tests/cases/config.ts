@@ -1,7 +1,7 @@
 // Configuration: every mistake is refused by name, and fails closed. These
 // run in-process on each runtime; the shims' refusal to start is checked by
 // the runner against each one.
-import { ConfigError, createHandler, handler } from "../../mod.ts";
+import { ConfigError, createHandler, type Env, handler } from "../../mod.ts";
 import { gatewayFromEnv } from "../../src/handler.ts";
 import { Deadlines } from "../../src/_deadlines.ts";
 import { sha256, sha256Text } from "../../src/_sha256.ts";
@@ -55,7 +55,7 @@ export const BAD_ENVS: [Record<string, string>, RegExp][] = [
     /"from" must be before "until"/,
   ],
   [{ ...GOOD, PSK_KEYS: `a:${KEY};paths=admin` }, /entry 1: "paths" must list absolute paths/],
-  [{ ...GOOD, PSK_KEYS: `a:${KEY};role=admin` }, /entry 1 has an unknown parameter "role"/],
+  [{ ...GOOD, PSK_KEYS: `a:${KEY};role=admin` }, /entry 1 has an unknown parameter: use from=/],
   [{ ...GOOD, PSK_KEYS: `[{"id": "a", "secret": 1}]` }, /entry 1: the secret must be/],
   [{ ...GOOD, PSK_KEYS: `[{"id":` }, /"PSK_KEYS": it starts with "\[" but is not valid JSON/],
   [{ ...GOOD, PSK_THROTTLE: "lots" }, /"PSK_THROTTLE" must be "off" or failures per window/],
@@ -73,6 +73,13 @@ export const BAD_ENVS: [Record<string, string>, RegExp][] = [
   [{ ...GOOD, PSK_SUNSET_WARNING: "a week" }, /"PSK_SUNSET_WARNING" must be a duration/],
   [{ ...GOOD, PSK_ID_HEADER: "X-Custom-PSK" }, /"PSK_ID_HEADER" must differ from "PSK_HEADER"/],
   [{ ...GOOD, PSK_DENY_FORMAT: "html" }, /"PSK_DENY_FORMAT" must be one of/],
+  // A ";" inside a secret: its tail must not be echoed as a parameter name.
+  [{ ...GOOD, PSK_KEYS: `a:${KEY.slice(0, 12)};${KEY.slice(12)}` }, /has an unknown parameter/],
+  // A misspelt limit must not leave the key unlimited.
+  [
+    { ...GOOD, PSK_KEYS: `[{"id": "a", "secret": "${KEY}", "path": ["/api/"]}]` },
+    /entry 1 has an unknown field "path"/,
+  ],
 ];
 
 /** The bad envs each shim is started with: it must refuse every one. */
@@ -87,10 +94,40 @@ export const configCases: Case[] = [
         assert.throws(() => gatewayFromEnv(env), (error: unknown) => {
           assert.ok(error instanceof ConfigError);
           assert.match(error.message, message);
-          assert.ok(!error.message.includes(KEY), "the message holds the secret");
+          for (let i = 0; i + 12 <= KEY.length; i++) {
+            assert.ok(
+              !error.message.includes(KEY.slice(i, i + 12)),
+              "the message holds the secret",
+            );
+          }
           return true;
         });
       }
+    },
+  },
+  {
+    id: "config-env-values",
+    title: "Workers vars given as JSON numbers or booleans, and PSK_ID_HEADER=OFF, are understood",
+    run: async (t) => {
+      const env = {
+        UPSTREAM_URL: t.upstream.origin,
+        PSK_KEYS: `a:${KEY}`,
+        UPSTREAM_TIMEOUT_MS: 5000,
+        PSK_BEARER: true,
+        PSK_ID_HEADER: "OFF",
+        PSK_LOG: "off",
+      } as unknown as Env;
+      const gateway = gatewayFromEnv(env);
+      const before = t.upstream.seen.length;
+      const response = await gateway(
+        new Request("http://gw.test/env", { headers: { authorization: `Bearer ${KEY}` } }),
+      );
+      assert.equal(response.status, 200);
+      await response.arrayBuffer();
+      const seen = t.upstream.seen[before];
+      assert.equal(t.upstream.header(seen, "x-psk-key-id"), undefined);
+      assert.equal(t.upstream.header(seen, "off"), undefined);
+      assert.equal(t.upstream.header(seen, "authorization"), undefined);
     },
   },
   {
@@ -223,6 +260,11 @@ export const configCases: Case[] = [
         [{ routeMode: 1 }, /"routeMode" must be a boolean/],
         [{ log: "off" }, /"log" must be an object/],
         [{ PSK_HEADER: "X-Other" }, /"PSK_HEADER" is not an option/],
+        [{ keys: 42 }, /"keys" must be a key list string or an array/],
+        [{ keys: [null] }, /"keys": entry 1 is not a key object/],
+        [{ keys: [{ id: "a", secret: KEY, method: ["GET"] }] }, /unknown field "method"/],
+        [{ decoding: "Raw" }, /"decoding" must be "auto", "raw" or a function/],
+        [{ throttle: { max: 5, windowMs: 60_000, store: "redis" } }, /"throttle.store" must be/],
       ];
       for (const [extra, message] of refused) {
         assert.throws(
