@@ -33,6 +33,10 @@ const results: Result[] = [];
 const only = process.argv[2]; // e.g. "static", "in-process", "http", or a shim name
 
 const SELECTIONS = ["static", "in-process", "http", ...SHIMS.map((shim) => shim.name)];
+if (process.argv.length > 3) {
+  console.error(`one selection at a time, not ${process.argv.slice(2).join(" ")}`);
+  process.exit(2);
+}
 if (only !== undefined && !SELECTIONS.includes(only)) {
   // A mistyped selection would run nothing and pass.
   console.error(`unknown selection "${only}"; one of: ${SELECTIONS.join(", ")}`);
