@@ -80,8 +80,12 @@ process.exit(failed === 0 ? 0 : 1);
 /** Prints one line per finished column, so a long run shows it is alive. */
 function progress(label: string, found: Result[]): Result[] {
   const failed = found.filter((r) => !r.ok && !r.limit).length;
+  const limits = found.filter((r) => r.limit).length;
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(`${label}: ${found.length - failed} of ${found.length} ok (${seconds} s)`);
+  const limited = limits > 0 ? `, ${limits} documented limit(s)` : "";
+  console.log(
+    `${label}: ${found.length - failed - limits} of ${found.length} ok${limited} (${seconds} s)`,
+  );
   return found;
 }
 
