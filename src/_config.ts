@@ -71,33 +71,28 @@ export interface Config {
 
 /** Names used in error messages: option names, or env variables. */
 export type Labels = Record<keyof GatewayOptions, string>;
-const OPTION_LABELS = new Proxy({} as Labels, { get: (_, name) => String(name) });
-
-// Every option there is: a misspelt one (or an env name passed as an
-// option) must not be silently ignored while its default applies.
-const OPTION_NAMES = new Set(
-  Object.keys(
-    {
-      upstream: 0,
-      keys: 0,
-      header: 0,
-      timeoutMs: 0,
-      fetch: 0,
-      decoding: 0,
-      routeMode: 0,
-      idHeader: 0,
-      sunsetWarningMs: 0,
-      bearer: 0,
-      publicPaths: 0,
-      corsPreflight: 0,
-      throttle: 0,
-      clientIpHeader: 0,
-      mode: 0,
-      log: 0,
-      denyFormat: 0,
-    } satisfies Record<keyof GatewayOptions, 0>,
-  ),
-);
+// Every option there is, each labelled by its own name. Complete by type: a
+// misspelt option (or an env name passed as one) is refused, not ignored
+// while its default applies.
+const OPTION_LABELS: Labels = {
+  upstream: "upstream",
+  keys: "keys",
+  header: "header",
+  timeoutMs: "timeoutMs",
+  fetch: "fetch",
+  decoding: "decoding",
+  routeMode: "routeMode",
+  idHeader: "idHeader",
+  sunsetWarningMs: "sunsetWarningMs",
+  bearer: "bearer",
+  publicPaths: "publicPaths",
+  corsPreflight: "corsPreflight",
+  throttle: "throttle",
+  clientIpHeader: "clientIpHeader",
+  mode: "mode",
+  log: "log",
+  denyFormat: "denyFormat",
+};
 
 /** Checks options; throws {@linkcode ConfigError} naming the option at fault. */
 export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_LABELS): Config {
@@ -105,7 +100,7 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
     throw new ConfigError("the options must be an object");
   }
   for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) throw new ConfigError(`"${name}" is not an option`);
+    if (!Object.hasOwn(OPTION_LABELS, name)) throw new ConfigError(`"${name}" is not an option`);
   }
   const keyList = typeof options.keys === "string"
     ? parseKeyList(options.keys, labels.keys)
@@ -113,7 +108,12 @@ export function resolveConfig(options: GatewayOptions, labels: Labels = OPTION_L
   const checked = checkKeys(keyList, labels.keys);
   const idHeader = options.idHeader === false
     ? undefined
-    : headerName(options.idHeader ?? DEFAULT_ID_HEADER, labels.idHeader, true, "false");
+    : headerName(options.idHeader ?? DEFAULT_ID_HEADER, labels.idHeader);
+  // "off" is the env's way to say none (read as false there); as an option
+  // it would name a header.
+  if (idHeader === "off") {
+    throw new ConfigError(`"${labels.idHeader}" is "off": to send no such header, set it to false`);
+  }
   const header = headerName(options.header ?? DEFAULT_HEADER, labels.header);
   if (header === idHeader) {
     throw new ConfigError(`"${labels.idHeader}" must differ from "${labels.header}"`);
@@ -178,13 +178,9 @@ function parseUpstream(value: string | URL | undefined, routeMode: boolean, name
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, "") };
 }
 
-function headerName(value: string, name: string, rewritable = true, off?: string): string {
+function headerName(value: string, name: string, rewritable = true): string {
   ofType(value, "string", name);
   const header = value.trim().toLowerCase();
-  // "off" is the env's way to say none; as an option it would name a header.
-  if (off !== undefined && header === "off") {
-    throw new ConfigError(`"${name}" is "off": to send no such header, set it to ${off}`);
-  }
   if (!TOKEN.test(header)) throw new ConfigError(`"${name}" is not a valid header name`);
   if (rewritable && (RESERVED_HEADERS.has(header) || header.startsWith("proxy-"))) {
     throw new ConfigError(`"${name}" cannot be "${header}": the gateway rewrites that header`);

@@ -22,10 +22,9 @@ export function readCredential(headers: Headers, keyHeader: string, bearer: bool
   // Only HTTP's own whitespace (RFC 9110 §5.6.3): trim() would also drop
   // no-break and other Unicode spaces.
   const fromHeader = headers.get(keyHeader)?.replace(OWS, "");
-  const authorization = bearer ? headers.get("authorization") : null;
-  const isBearer = authorization !== null && BEARER.test(authorization);
-  if (fromHeader && isBearer) return CONFLICT;
-  if (isBearer) {
+  const authorization = bearerAuthorization(headers, bearer);
+  if (fromHeader && authorization !== null) return CONFLICT;
+  if (authorization !== null) {
     // Exactly the scheme and one token, separated by spaces.
     const parts = authorization.trim().split(/ +/);
     return parts.length === 2 ? { kind: "key", value: parts[1], fromBearer: true } : MALFORMED;
@@ -34,11 +33,10 @@ export function readCredential(headers: Headers, keyHeader: string, bearer: bool
 }
 
 /**
- * Whether `Authorization` carries a Bearer credential the gateway reads: one
- * that must never reach the upstream, even when it did not open the gate.
+ * `Authorization` when it carries a Bearer credential the gateway reads (and
+ * so must never pass on, even when it did not open the gate), else null.
  */
-export function carriesBearer(headers: Headers, bearer: boolean): boolean {
-  if (!bearer) return false;
-  const authorization = headers.get("authorization");
-  return authorization !== null && BEARER.test(authorization);
+export function bearerAuthorization(headers: Headers, bearer: boolean): string | null {
+  const authorization = bearer ? headers.get("authorization") : null;
+  return authorization !== null && BEARER.test(authorization) ? authorization : null;
 }

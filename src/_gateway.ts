@@ -3,7 +3,7 @@ import type { Config } from "./_config.ts";
 import { isoNow } from "./_log.ts";
 import { forward, type Forwarded, type Passage } from "./_forward.ts";
 import { decide, type Decision } from "./_policy.ts";
-import { carriesBearer } from "./_credentials.ts";
+import { bearerAuthorization } from "./_credentials.ts";
 import { answer, ANSWERS } from "./_responses.ts";
 import { clientBucket } from "./_throttle.ts";
 import type { ClientInfo, Gateway, LogEntry } from "./types.ts";
@@ -124,7 +124,9 @@ function refused(
     const unsendable = refuseUnsendable(request, config);
     if (unsendable !== undefined) return { ...unsendable, keyId };
     // Whatever key it carried stays here, in the header or as a Bearer token.
-    const passage = { stripAuthorization: carriesBearer(request.headers, config.bearer) };
+    const passage = {
+      stripAuthorization: bearerAuthorization(request.headers, config.bearer) !== null,
+    };
     return forward(request, url, config, client, passage).then((forwarded) => ({
       ...relayed(forwarded, "would_deny", keyId),
       reason: forwarded.failure ?? reason,

@@ -6,8 +6,10 @@ import { ConfigError } from "./errors.ts";
 import { isConfigPath } from "./_paths.ts";
 import type { KeySpec } from "./types.ts";
 
-// The fields of a key object (KeySpec).
-const KEY_FIELDS = new Set(["id", "secret", "sha256", "from", "until", "methods", "paths"]);
+// A key's limits: `;name=value` parameters in the string form, fields in a
+// key object (KeySpec) beside its id and credential.
+const LIMITS = ["from", "until", "methods", "paths"];
+const KEY_FIELDS = new Set(["id", "secret", "sha256", ...LIMITS]);
 const ID = /^[A-Za-z0-9._~-]{1,64}$/;
 // Visible ASCII without "," (two header lines join with ", ", so no key may
 // contain one) and without ";" (it starts a parameter).
@@ -58,11 +60,12 @@ export function parseKeyList(value: string, name: string): KeySpec[] {
       : { id, secret: rest };
     for (const param of params) {
       const [key, ...value] = param.split("=");
-      if (!["from", "until", "methods", "paths"].includes(key) || value.length === 0) {
+      if (!LIMITS.includes(key) || value.length === 0) {
         // Never echo it: a ";" inside a secret makes its tail look like a parameter.
         throw new ConfigError(
-          `Cannot parse ${where} has an unknown parameter: use from=, until=, methods= or paths= ` +
-            `(and no ";" in a secret)`,
+          `Cannot parse ${where} has an unknown parameter: use ${
+            LIMITS.map((limit) => `${limit}=`).join(", ")
+          } (and no ";" in a secret)`,
         );
       }
       const text = value.join("=");
